@@ -1,0 +1,55 @@
+"""What the site contains, gathered once per build from Pelican's generators."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from pelican.generators import ArticlesGenerator, PagesGenerator, StaticGenerator
+
+
+@dataclasses.dataclass
+class SiteIndex:
+    pages: list  #: every guide page Pelican read (published and hidden), in reading order
+    posts: list  #: every published blog post
+    #: every path the site will serve ("/slug.html", "/images/x.svg") -> what it is
+    paths: dict[str, str]
+
+    @classmethod
+    def from_generators(cls, generators, settings) -> SiteIndex:
+        pages, posts, paths = [], [], {}
+        for generator in generators:
+            if isinstance(generator, PagesGenerator):
+                pages = list(generator.pages) + list(generator.hidden_pages)
+            elif isinstance(generator, ArticlesGenerator):
+                posts = list(generator.articles)
+            elif isinstance(generator, StaticGenerator):
+                for static in generator.staticfiles:
+                    paths[site_path(static.url)] = "static file"
+        for page in pages:
+            paths[site_path(page.url)] = "page"
+        for post in posts:
+            paths[site_path(post.url)] = "post"
+        for name in settings.get("DIRECT_TEMPLATES", ()):
+            save_as = settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html")
+            if save_as:
+                paths[site_path(save_as)] = "generated page"
+        for feed_setting in ("FEED_ALL_ATOM", "FEED_ATOM", "FEED_ALL_RSS", "FEED_RSS"):
+            if settings.get(feed_setting) and "{" not in settings[feed_setting]:
+                paths[site_path(settings[feed_setting])] = "feed"
+        for extra in settings.get("EXTRA_SITE_PATHS", ()):
+            paths[site_path(extra)] = "generated file"
+        return cls(pages, posts, paths)
+
+    def page_paths(self) -> list[str]:
+        return sorted(p for p, kind in self.paths.items() if kind != "static file")
+
+    def resolves(self, path: str) -> bool:
+        path = path.split("#", 1)[0].split("?", 1)[0]
+        if path in self.paths:
+            return True
+        return path.endswith("/") and f"{path}index.html" in self.paths
+
+
+def site_path(url: str) -> str:
+    """A Pelican url or save_as ("slug.html") as a root-relative site path ("/slug.html")."""
+    return "/" + url.lstrip("/")

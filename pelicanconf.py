@@ -1,0 +1,69 @@
+"""Pelican settings for development builds (`invoke build`, `invoke serve`)."""
+
+AUTHOR = "The WebSockets Guide authors"
+SITENAME = "WebSockets for Python developers"
+SITESUBTITLE = "A practical guide to WebSockets in Python: protocol, clients, servers, deployment."
+SITEURL = ""  # root-relative links while developing; publishconf.py sets the real one
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+DEFAULT_DATE_FORMAT = "%d %B %Y"
+
+PATH = "content"
+THEME = "theme"
+OUTPUT_PATH = "output"
+
+# Guide pages live in content/pages/ (a folder per chapter) and publish at /{slug}.html.
+PAGE_PATHS = ["pages"]
+PAGE_URL = PAGE_SAVE_AS = "{slug}.html"
+# Blog posts live in content/blog/ and publish at /blog/{slug}.html.
+ARTICLE_PATHS = ["blog"]
+ARTICLE_URL = ARTICLE_SAVE_AS = "blog/{slug}.html"
+STATIC_PATHS = ["images"]
+
+# Pages the theme renders once per build, besides guide pages and posts.
+DIRECT_TEMPLATES = ["index", "blog", "table-of-contents", "404"]
+
+# No taxonomy pages: the guide is organised by chapters, the blog is small.
+CATEGORY_SAVE_AS = CATEGORIES_SAVE_AS = TAG_SAVE_AS = TAGS_SAVE_AS = ""
+AUTHOR_SAVE_AS = AUTHORS_SAVE_AS = ARCHIVES_SAVE_AS = ""
+YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
+DRAFT_SAVE_AS = DRAFT_PAGE_SAVE_AS = ""
+
+# Feeds need absolute URLs, so they are written by publishconf.py only.
+FEED_ALL_ATOM = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
+
+PLUGINS = ["guide_plugins"]
+
+# Fenced code is handled by the project's extension (highlighted only with the named lexer);
+# toc gives headings stable ids.
+MARKDOWN = {
+    "extensions": [
+        "guide_plugins.markdown_code",
+        "markdown.extensions.tables",
+        "markdown.extensions.footnotes",
+        "markdown.extensions.attr_list",
+        "markdown.extensions.def_list",
+        "markdown.extensions.abbr",
+        "markdown.extensions.md_in_html",
+        "markdown.extensions.toc",
+        "markdown.extensions.smarty",
+    ],
+    "extension_configs": {},
+    "output_format": "html5",
+}
+
+CHAPTERS = {
+    "01": "Foundations",
+    "02": "Clients",
+    "03": "Servers in Python",
+    "04": "Deployment",
+    "05": "Production concerns",
+}
+
+# `invoke serve` turns the content cache on; plain builds read everything afresh.
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+CACHE_PATH = "cache"
+
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
