@@ -58,11 +58,19 @@ def build(
 ) -> BuildResult:
     """Render the content with the theme into ``output``; raise BuildFailed on any error."""
     started = time.perf_counter()
-    settings = read_settings(settings_file, override=dict(overrides or {}))
-    if content:
-        settings["PATH"] = os.path.abspath(content)
-    output_path = os.path.abspath(output or settings["OUTPUT_PATH"])
     problems = ProblemLog()
+    override = dict(overrides or {})
+    if content:
+        override["PATH"] = os.path.abspath(content)
+        if not os.path.isdir(content):
+            problems.add(content, "--content", "no such folder; name a folder of pages in the guide's format")
+            raise BuildFailed(problems, strict)
+    try:
+        settings = read_settings(settings_file, override=override)
+    except Exception as error:  # e.g. the content folder does not exist
+        problems.add(settings_file, "settings", f"{error}")
+        raise BuildFailed(problems, strict) from None
+    output_path = os.path.abspath(output or settings["OUTPUT_PATH"])
     settings[PROBLEMS_SETTING] = problems
 
     staging = _staging_folder(output_path)
