@@ -1,5 +1,7 @@
 """Pelican settings for development builds (`invoke build`, `invoke serve`)."""
 
+import os
+
 AUTHOR = "The WebSockets Guide authors"
 SITENAME = "WebSockets for Python developers"
 SITESUBTITLE = "A practical guide to WebSockets in Python: protocol, clients, servers, deployment."
@@ -49,7 +51,11 @@ MARKDOWN = {
         "markdown.extensions.toc",
         "markdown.extensions.smarty",
     ],
-    "extension_configs": {},
+    "extension_configs": {
+        # Stable heading ids from the heading text (duplicates get _1, _2...), with a
+        # permalink anchor the outline and readers can link to.
+        "markdown.extensions.toc": {"permalink": "#", "permalink_title": "Link to this section"},
+    },
     "output_format": "html5",
 }
 
@@ -67,3 +73,13 @@ LOAD_CONTENT_CACHE = False
 CACHE_PATH = "cache"
 
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+
+# Code highlighting: two Pygments styles with WCAG AA contrast, merged into one stylesheet.
+PYGMENTS_LIGHT_STYLE = "xcode"
+PYGMENTS_DARK_STYLE = "lightbulb"
+
+# "Edit this page" and "Source" links, when the repository is known (GitHub Actions sets
+# GITHUB_REPOSITORY); without one the links are left out rather than pointing nowhere.
+_repository = os.environ.get("GITHUB_REPOSITORY")
+REPO_URL = os.environ.get("REPO_URL") or (f"https://github.com/{_repository}" if _repository else "")
+EDIT_URL = f"{REPO_URL}/edit/main/content" if REPO_URL else ""

@@ -3,22 +3,28 @@
 Pelican reads every file, then sends ``all_generators_finalized`` before it writes anything.
 That is where the whole site is known, so everything computed across pages happens there, once
 per build: validation (:mod:`.validation`), choices (:mod:`.choices`), site links
-(:mod:`.site_links`). A build with errors stops there, before a single file is written.
+(:mod:`.site_links`), chapters and neighbours (:mod:`.chapters`), outlines and dates
+(:mod:`.page_details`). A build with errors stops there, before a single file is written.
 """
 
 from __future__ import annotations
 
 import os
 
+from markupsafe import Markup
 from pelican import signals
 
+from guide_plugins.chapters import build_chapters, guide_pages
 from guide_plugins.choices import load_icons, resolve_choices
+from guide_plugins.page_details import last_commit_dates, outline
 from guide_plugins.problems import ContentError, ProblemLog
 from guide_plugins.site_index import SiteIndex
 from guide_plugins.site_links import absolutize
+from guide_plugins.theme_assets import STYLESHEET, make_assets
 from guide_plugins.validation import check_encoding, validate_site
 
 PROBLEMS_SETTING = "GUIDE_PROBLEMS"
+THEME_ASSETS_SETTING = "GUIDE_THEME_ASSETS"
 SITE_INDEX_SETTING = "GUIDE_SITE_INDEX"  #: the last build's SiteIndex, for the build runner
 
 
@@ -28,7 +34,20 @@ def problem_log(settings) -> ProblemLog:
 
 
 def on_initialized(pelican) -> None:
-    check_encoding(pelican.settings["PATH"], problem_log(pelican.settings))
+    settings = pelican.settings
+    check_encoding(settings["PATH"], problem_log(settings))
+    assets = make_assets(settings["THEME"], settings["PYGMENTS_LIGHT_STYLE"], settings["PYGMENTS_DARK_STYLE"])
+    settings[THEME_ASSETS_SETTING] = assets
+    settings["THEME_ASSET_VERSION"] = assets.version
+    settings["THEME_BOOT_SCRIPT"] = Markup(assets.boot_script)  # trusted theme file, inlined as is
+
+
+def on_finalized(pelican) -> None:
+    """Replace the copied site.css with the one that carries the generated highlighting rules."""
+    assets = pelican.settings[THEME_ASSETS_SETTING]
+    path = os.path.join(pelican.output_path, pelican.settings["THEME_STATIC_DIR"], STYLESHEET)
+    with open(path, "w", encoding="utf-8") as css:
+        css.write(assets.stylesheet)
 
 
 def on_all_generators_finalized(generators) -> None:
@@ -46,8 +65,16 @@ def on_all_generators_finalized(generators) -> None:
         # Keep what the author wrote: Pelican's cache may hand this object to a later build.
         authored = content.__dict__.setdefault("_authored_content", content._content)
         content._content = absolutize(authored, siteurl)
+    dates = last_commit_dates(settings["PATH"])
     for page in index.pages:
         page.choices = resolve_choices(page, icons, siteurl)
+        page.outline = outline(page._content)
+        page.last_updated = dates.get(page.source_path)
+        page.source_relpath = os.path.relpath(page.source_path, settings["PATH"])
+    years = [p.last_updated.year for p in index.pages if p.last_updated] + [p.date.year for p in index.posts]
+    context["COPYRIGHT_YEAR"] = max(years, default=settings.get("COPYRIGHT_YEAR", ""))
+    context["chapters"] = build_chapters(index.pages, settings.get("CHAPTERS", {}))
+    context["guide_pages"] = guide_pages(index.pages)
     context["site_index"] = index
     settings[SITE_INDEX_SETTING] = index
 
@@ -55,3 +82,4 @@ def on_all_generators_finalized(generators) -> None:
 def register() -> None:
     signals.initialized.connect(on_initialized)
     signals.all_generators_finalized.connect(on_all_generators_finalized)
+    signals.finalized.connect(on_finalized)

@@ -1,0 +1,154 @@
+"""The reader's theme over a built fixture site, parsed with a real HTML parser."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+from helpers import FIXTURE_SITE, ROOT, build_site
+
+PAGES = ["home.html", "second.html", "third.html"]
+
+
+def soup(path):
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    output = tmp_path_factory.mktemp("theme") / "output"
+    build_site(FIXTURE_SITE, output, strict=True)
+    return output
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_sidebar_marks_exactly_the_current_page(built, name):
+    nav = soup(built / name).select_one("nav[aria-label=Chapters]")
+    current = nav.select('[aria-current="page"]')
+    assert [a["href"] for a in current] == [f"/{name}"]
+
+
+def test_sidebar_lists_every_chapter_but_only_the_current_chapters_pages(built):
+    nav = soup(built / "home.html").select_one("nav[aria-label=Chapters]")
+    assert [a.text for a in nav.select(".chapter-title")] == ["Foundations", "Clients"]
+    assert [a["href"] for a in nav.select(".chapters ol a")] == ["/home.html", "/second.html"]
+    nav = soup(built / "third.html").select_one("nav[aria-label=Chapters]")
+    assert [a["href"] for a in nav.select(".chapters ol a")] == ["/third.html"]
+
+
+def test_narrow_screens_reach_the_chapters_before_the_article(built):
+    """The chapter navigation is a <details> disclosure placed before <main>: no script needed."""
+    page = soup(built / "second.html")
+    details = page.select_one("details.chapter-nav")
+    assert details.summary.text == "Chapters"
+    assert details.find_next("main") is not None, "chapter navigation must come before the article"
+
+
+def test_previous_and_next_cross_chapter_boundaries(built):
+    def pager(name):
+        nav = soup(built / name).select_one("nav.pager")
+        return {a["rel"][0]: a["href"] for a in nav.select("a")}
+
+    assert pager("home.html") == {"next": "/second.html"}
+    assert pager("second.html") == {"prev": "/home.html", "next": "/third.html"}
+    assert pager("third.html") == {"prev": "/second.html"}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_outline_links_resolve_to_headings_of_the_page(built, name):
+    page = soup(built / name)
+    for link in page.select("nav.outline a"):
+        assert page.find(id=link["href"][1:]) is not None, link
+
+
+def test_headings_get_stable_ids_and_duplicates_are_suffixed(site_copy, tmp_path):
+    text = (site_copy / "pages/01-start/02-second.md").read_text()
+    (site_copy / "pages/01-start/02-second.md").write_text(text + "\n## A heading\n\n### Détails & co\n")
+    build_site(site_copy, tmp_path / "out")
+    page = soup(tmp_path / "out" / "second.html")
+    outline = [(li["class"][0], li.a["href"]) for li in page.select("nav.outline li")]
+    assert outline == [("level-2", "#a-heading"), ("level-2", "#a-heading_1"), ("level-3", "#details-co")]
+    assert page.select_one("#a-heading_1 a.headerlink")["href"] == "#a-heading_1"
+
+
+def test_table_of_contents_and_home_list_chapters_in_sort_order(built):
+    for name in ("table-of-contents.html", "index.html"):
+        toc = soup(built / name).select_one("ol.toc")
+        assert [h.text for h in toc.select("h2")] == ["Foundations", "Clients"]
+        assert [a["href"] for a in toc.select("a")] == ["/home.html", "/second.html", "/third.html"]
+    latest = soup(built / "index.html").select(".latest-posts a")
+    assert [a["href"] for a in latest] == ["/blog/notes.html", "/blog/launch.html"]
+
+
+def test_chapter_title_falls_back_to_the_first_page_title(site_copy, tmp_path):
+    page = site_copy / "pages/02-more/01-third.md"
+    page.write_text(page.read_text().replace("sort-order: 0201", "sort-order: 0901"))
+    build_site(site_copy, tmp_path / "out")
+    toc = soup(tmp_path / "out" / "table-of-contents.html")
+    assert [h.text for h in toc.select("ol.toc h2")] == ["Foundations", "Third page"]
+
+
+def test_sidebar_size_does_not_grow_with_other_chapters(site_copy, tmp_path):
+    build_site(site_copy, tmp_path / "small")
+    for number in range(2, 40):
+        (site_copy / f"pages/02-more/{number:02d}-extra.md").write_text(
+            f"title: Extra {number}\nslug: extra-{number}\nsort-order: 02{number:02d}\nmeta: Filler.\n\nText.\n"
+        )
+    build_site(site_copy, tmp_path / "large")
+
+    def sidebar(folder):
+        return str(soup(folder / "home.html").select_one("details.chapter-nav"))
+
+    assert sidebar(tmp_path / "small") == sidebar(tmp_path / "large")
+
+
+def test_head_carries_description_canonical_and_social_tags(built):
+    head = soup(built / "second.html").head
+    description = "The second page, with a choice that leads back home."
+    assert head.find("meta", attrs={"name": "description"})["content"] == description
+    assert head.find("link", rel="canonical")["href"] == "/second.html"
+    assert head.find("meta", property="og:title")["content"] == "Second page"
+    assert head.find("meta", property="og:description")["content"] == description
+    assert head.find("meta", attrs={"name": "twitter:card"})["content"] == "summary"
+    assert head.find("link", rel="icon")["href"].endswith(".svg")
+
+
+def test_scripts_are_deferred_and_the_inline_one_only_restores_the_theme(built):
+    page = soup(built / "home.html")
+    external = [s for s in page.find_all("script") if s.get("src")]
+    assert external and all(s.has_attr("defer") or s.get("type") == "module" for s in external)
+    [inline] = [s for s in page.find_all("script") if not s.get("src")]
+    assert inline.string == (ROOT / "theme/inline/boot.js").read_text().strip()
+
+
+def test_highlighting_css_is_generated_for_light_and_dark(built):
+    css = (built / "theme/css/site.css").read_text()
+    assert "Generated from the Pygments styles 'xcode' (light) and 'lightbulb' (dark)" in css
+    # Keywords: xcode's purple in light mode, lightbulb's orange in dark mode.
+    assert re.search(r"\.highlight \.k \{ color: light-dark\(#A90D91, #FFAD66\);", css)
+
+
+def test_page_shows_last_updated_from_git(built):
+    meta = soup(built / "second.html").select_one("footer.page-meta")
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", meta.time["datetime"])
+
+
+def test_no_edit_link_without_a_repository(tmp_path):
+    build_site(FIXTURE_SITE, tmp_path / "out", overrides={"EDIT_URL": ""})
+    assert soup(tmp_path / "out" / "third.html").find("a", string="Edit this page") is None
+
+
+def test_edit_link_points_at_the_source_file(tmp_path):
+    build_site(FIXTURE_SITE, tmp_path / "out", overrides={"EDIT_URL": "https://github.com/o/r/edit/main/content"})
+    link = soup(tmp_path / "out" / "third.html").find("a", string="Edit this page")
+    assert link["href"] == "https://github.com/o/r/edit/main/content/pages/02-more/01-third.md"
+
+
+def test_no_page_requests_another_host(built):
+    for path in built.rglob("*.html"):
+        page = soup(path)
+        for tag in page.find_all(["script", "link", "img", "iframe", "source"]):
+            url = tag.get("src") or (tag.get("href") if tag.name == "link" and tag.get("rel") != ["canonical"] else None)
+            assert not url or url.startswith("/"), f"{path.name}: {tag}"

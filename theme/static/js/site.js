@@ -1,0 +1,60 @@
+// Reader comforts that need a script. Every page reads and navigates fully without it.
+(function () {
+  "use strict";
+  var root = document.documentElement;
+
+  // A polite live region, so screen readers hear "Copied" and theme changes.
+  var status = document.createElement("p");
+  status.className = "visually-hidden";
+  status.setAttribute("role", "status");
+  document.body.appendChild(status);
+  function announce(text) {
+    status.textContent = "";
+    setTimeout(function () { status.textContent = text; }, 50);
+  }
+
+  // Dark mode toggle: follows prefers-color-scheme until the reader picks, then remembers.
+  var toggle = document.querySelector(".theme-toggle");
+  var systemDark = window.matchMedia("(prefers-color-scheme: dark)");
+  function isDark() {
+    return root.dataset.theme ? root.dataset.theme === "dark" : systemDark.matches;
+  }
+  function showToggle() {
+    toggle.setAttribute("aria-pressed", String(isDark()));
+  }
+  if (toggle) {
+    toggle.hidden = false;
+    showToggle();
+    systemDark.addEventListener("change", showToggle);
+    toggle.addEventListener("click", function () {
+      var theme = isDark() ? "light" : "dark";
+      root.dataset.theme = theme;
+      try { localStorage.setItem("theme", theme); } catch (e) { /* private mode: not remembered */ }
+      showToggle();
+      announce(theme === "dark" ? "Dark mode on" : "Dark mode off");
+    });
+  }
+
+  // Copy buttons on code blocks.
+  document.querySelectorAll("figure.code").forEach(function (figure) {
+    var head = figure.querySelector(".code-head");
+    var code = figure.querySelector("pre code");
+    if (!head || !code || !navigator.clipboard) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy";
+    button.textContent = "Copy";
+    var title = figure.querySelector(".code-title");
+    button.setAttribute("aria-label", "Copy " + (title ? title.textContent : "code") + " to the clipboard");
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(code.textContent).then(function () {
+        button.textContent = "Copied";
+        announce("Copied");
+        setTimeout(function () { button.textContent = "Copy"; }, 2000);
+      }, function () {
+        announce("Copy failed: select the code and copy it by hand");
+      });
+    });
+    head.appendChild(button);
+  });
+})();
