@@ -20,10 +20,13 @@ PAGE_URL = PAGE_SAVE_AS = "{slug}.html"
 # Blog posts live in content/blog/ and publish at /blog/{slug}.html.
 ARTICLE_PATHS = ["blog"]
 ARTICLE_URL = ARTICLE_SAVE_AS = "blog/{slug}.html"
-STATIC_PATHS = ["images"]
+STATIC_PATHS = ["images", "extra/.nojekyll"]
+# GitHub Pages: serve files as they are (no Jekyll processing).
+EXTRA_PATH_METADATA = {"extra/.nojekyll": {"path": ".nojekyll"}}
 
 # Pages the theme renders once per build, besides guide pages and posts.
-DIRECT_TEMPLATES = ["index", "blog", "table-of-contents", "404"]
+DIRECT_TEMPLATES = ["index", "blog", "table-of-contents", "search", "404", "robots"]
+ROBOTS_SAVE_AS = "robots.txt"
 
 # No taxonomy pages: the guide is organised by chapters, the blog is small.
 CATEGORY_SAVE_AS = CATEGORIES_SAVE_AS = TAG_SAVE_AS = TAGS_SAVE_AS = ""
@@ -36,6 +39,8 @@ FEED_ALL_ATOM = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
 
 PLUGINS = ["guide_plugins"]
+# Files the site serves that no generator reports: links to them are valid.
+EXTRA_SITE_PATHS = ["sitemap.xml", "pagefind/pagefind.js"]
 
 # Fenced code is handled by the project's extension (highlighted only with the named lexer);
 # toc gives headings stable ids.

@@ -20,6 +20,7 @@ from guide_plugins.page_details import last_commit_dates, outline
 from guide_plugins.problems import ContentError, ProblemLog
 from guide_plugins.site_index import SiteIndex
 from guide_plugins.site_links import absolutize
+from guide_plugins.sitemap import render_sitemap, sitemap_entries
 from guide_plugins.theme_assets import STYLESHEET, make_assets
 from guide_plugins.validation import check_encoding, validate_site
 
@@ -43,11 +44,18 @@ def on_initialized(pelican) -> None:
 
 
 def on_finalized(pelican) -> None:
-    """Replace the copied site.css with the one that carries the generated highlighting rules."""
-    assets = pelican.settings[THEME_ASSETS_SETTING]
-    path = os.path.join(pelican.output_path, pelican.settings["THEME_STATIC_DIR"], STYLESHEET)
-    with open(path, "w", encoding="utf-8") as css:
-        css.write(assets.stylesheet)
+    """Write what needs the whole site: the stylesheet with generated highlighting, the sitemap."""
+    settings = pelican.settings
+    assets = settings[THEME_ASSETS_SETTING]
+    _write(pelican.output_path, os.path.join(settings["THEME_STATIC_DIR"], STYLESHEET), assets.stylesheet)
+    index = settings[SITE_INDEX_SETTING]
+    entries = sitemap_entries(guide_pages(index.pages), index.posts)
+    _write(pelican.output_path, "sitemap.xml", render_sitemap(entries, settings["SITEURL"]))
+
+
+def _write(output_path: str, name: str, text: str) -> None:
+    with open(os.path.join(output_path, name), "w", encoding="utf-8") as file:
+        file.write(text)
 
 
 def on_all_generators_finalized(generators) -> None:

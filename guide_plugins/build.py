@@ -14,6 +14,8 @@ import logging
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 
@@ -55,6 +57,7 @@ def build(
     output: str | None = None,
     strict: bool = False,
     overrides: dict | None = None,
+    search: bool = True,
 ) -> BuildResult:
     """Render the content with the theme into ``output``; raise BuildFailed on any error."""
     started = time.perf_counter()
@@ -87,6 +90,8 @@ def build(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    if search and not problems.errors:
+        _index_for_search(staging, problems)
     if problems.errors or (strict and problems.warnings):
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(problems, strict)
@@ -99,6 +104,14 @@ def build(
         posts=len(index.posts),
         warnings=problems.warnings,
     )
+
+
+def _index_for_search(site: str, problems: ProblemLog) -> None:
+    """Pagefind indexes the staged site (pages marked data-pagefind-body) into site/pagefind/."""
+    command = [sys.executable, "-m", "pagefind", "--site", site, "--silent"]
+    run = subprocess.run(command, capture_output=True, text=True)
+    if run.returncode != 0:
+        problems.add("", "search index", f"pagefind failed: {(run.stderr or run.stdout).strip()}")
 
 
 def _staging_folder(output_path: str) -> str:
