@@ -106,14 +106,25 @@ def clean(c):
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@task(help={"siteurl": "The site's public URL (default: $SITEURL)"})
-def publish(c, siteurl=None):
+@task(help={
+    "siteurl": "The site's public URL, e.g. https://example.github.io/websockets-guide (default: $SITEURL)",
+    "content": "Folder of pages to render (default: content/)",
+    "output": "Folder to write the site into (default: output/)",
+})  # fmt: skip
+def publish(c, siteurl=None, content=None, output=None):
     """Build for publication with publishconf.py: absolute URLs and feeds, warnings are errors."""
     if siteurl:
         os.environ["SITEURL"] = siteurl
     if not os.environ.get("SITEURL", "").startswith(("https://", "http://")):
         raise Exit("publish needs the site's public URL: SITEURL=https://HOST/BASE python3 tasks.py publish", code=2)
-    _build(settings="publishconf.py", strict=True)
+    _build(settings="publishconf.py", content=content, output=output, strict=True)
+
+
+@task(help={"siteurl": "The site's public URL (default: $SITEURL)"})
+def gh_pages(c, siteurl=None):
+    """Publish by hand: build with publishconf.py and push output/ to the gh-pages branch."""
+    publish(c, siteurl=siteurl)
+    c.run(f"{sys.executable} -m ghp_import --no-jekyll --push --force --message 'Publish the site' {OUTPUT}")
 
 
 @task(help={"args": "Extra arguments for pytest, e.g. '-k nginx -x'"})

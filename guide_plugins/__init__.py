@@ -41,6 +41,7 @@ def on_initialized(pelican) -> None:
     settings[THEME_ASSETS_SETTING] = assets
     settings["THEME_ASSET_VERSION"] = assets.version
     settings["THEME_BOOT_SCRIPT"] = Markup(assets.boot_script)  # trusted theme file, inlined as is
+    settings["THEME_BOOT_SCRIPT_HASH"] = assets.boot_script_hash
 
 
 def on_finalized(pelican) -> None:

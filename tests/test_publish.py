@@ -1,0 +1,140 @@
+"""The published build: under a base path, with feeds, sitemap, robots.txt; and the deploy workflow."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from helpers import FIXTURE_SITE, ROOT
+
+BASE = "https://example.github.io/guide"
+SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    output = tmp_path_factory.mktemp("publish") / "site"
+    run = subprocess.run(
+        [sys.executable, "-m", "invoke", "publish", "--siteurl", BASE, "--content", str(FIXTURE_SITE), "--output", str(output)],
+        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "SITEURL": ""},
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    return output
+
+
+def site_urls(page: BeautifulSoup):
+    for tag in page.find_all(href=True):
+        yield tag["href"]
+    for tag in page.find_all(src=True):
+        yield tag["src"]
+
+
+def test_every_link_stays_under_the_base_path(published):
+    for path in published.rglob("*.html"):
+        for url in site_urls(BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")):
+            assert not url.startswith("/"), f"{path.name}: root-relative {url} escapes the base path"
+            if urlsplit(url).netloc == "example.github.io":
+                assert url.startswith(BASE + "/"), f"{path.name}: {url} leaves {BASE}/"
+
+
+def test_internal_links_name_files_of_the_build(published):
+    for path in published.rglob("*.html"):
+        for url in site_urls(BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")):
+            if url.startswith(BASE + "/"):
+                target = urlsplit(url).path.removeprefix("/guide/") or "index.html"
+                assert (published / target).is_file(), f"{path.name}: {url}"
+
+
+def test_sitemap_lists_each_page_once_with_absolute_urls(published):
+    locs = [loc.text for loc in ET.parse(published / "sitemap.xml").getroot().findall("s:url/s:loc", SITEMAP_NS)]
+    assert len(locs) == len(set(locs))
+    assert sorted(locs) == sorted(
+        f"{BASE}/{name}" for name in
+        ["", "home.html", "second.html", "third.html", "blog/launch.html", "blog/notes.html", "table-of-contents.html", "blog.html"]
+    )  # fmt: skip
+
+
+def test_robots_points_at_the_sitemap(published):
+    assert f"Sitemap: {BASE}/sitemap.xml" in (published / "robots.txt").read_text().splitlines()
+
+
+def test_atom_feed_lists_the_posts_with_absolute_links(published):
+    feed = ET.parse(published / "feeds" / "atom.xml").getroot()
+    atom = {"a": "http://www.w3.org/2005/Atom"}
+    links = [e.find("a:link", atom).get("href") for e in feed.findall("a:entry", atom)]
+    assert links == [f"{BASE}/blog/notes.html", f"{BASE}/blog/launch.html"]
+    head = BeautifulSoup((published / "home.html").read_text(), "html.parser").head
+    assert head.find("link", type="application/atom+xml")["href"] == f"{BASE}/feeds/atom.xml"
+
+
+def test_canonical_and_social_urls_are_absolute(published):
+    head = BeautifulSoup((published / "second.html").read_text(), "html.parser").head
+    assert head.find("link", rel="canonical")["href"] == f"{BASE}/second.html"
+    assert head.find("meta", property="og:url")["content"] == f"{BASE}/second.html"
+
+
+def test_search_page_loads_pagefind_from_the_base_path(published):
+    script = BeautifulSoup((published / "search.html").read_text(), "html.parser").find("script", src=re.compile("search.js"))
+    assert script["data-pagefind"] == f"{BASE}/pagefind/"
+    assert (published / "pagefind" / "pagefind.js").is_file()
+
+
+def test_publish_refuses_to_run_without_a_site_url(tmp_path):
+    run = subprocess.run(
+        [sys.executable, "-m", "invoke", "publish", "--content", str(FIXTURE_SITE), "--output", str(tmp_path / "o")],
+        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "SITEURL": ""},
+    )  # fmt: skip
+    assert run.returncode == 2
+    assert "publish needs the site's public URL" in run.stderr
+    assert not (tmp_path / "o").exists()
+
+
+# The deploy workflow
+
+
+@pytest.fixture(scope="module")
+def workflow() -> dict:
+    return yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text())
+
+
+def readme_test_command() -> str:
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"^## Quick start.*?^```[^\n]*\n(.*?)^```", readme, re.S | re.M).group(1)
+    commands = [line.strip() for line in block.splitlines() if line.strip() and not line.startswith("#")]
+    assert len(commands) == 2, commands
+    return commands[1]
+
+
+def test_ci_script_ends_with_the_readmes_test_command():
+    lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines() if line.strip()]
+    assert lines[-1] == readme_test_command() == "python3 tasks.py test"
+
+
+def test_workflow_tests_with_the_ci_script_then_publishes(workflow):
+    triggers = workflow[True] if True in workflow else workflow["on"]  # YAML 1.1 reads "on" as True
+    assert {"pull_request", "push"} <= set(triggers)
+    assert triggers["push"]["branches"] == ["main"]
+    jobs = workflow["jobs"]
+    assert any(step.get("run") == "bash .ci/run" for step in jobs["test"]["steps"])
+    assert jobs["build"]["needs"] == "test"
+    assert any(step.get("run") == "python3 tasks.py publish" for step in jobs["build"]["steps"])
+    uses = [step["uses"] for job in jobs.values() for step in job["steps"] if "uses" in step]
+    assert "actions/upload-pages-artifact@v3.0.1" in uses and "actions/deploy-pages@v4.0.5" in uses
+    assert all(re.search(r"@v\d+\.\d+\.\d+$", use) for use in uses), uses
+
+
+def test_workflow_grants_pages_permissions_only_to_the_deploy_job(workflow):
+    assert workflow["permissions"] == {"contents": "read"}
+    jobs = workflow["jobs"]
+    assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert "github.ref == 'refs/heads/main'" in jobs["deploy"]["if"]
+    assert all("permissions" not in job for name, job in jobs.items() if name != "deploy")
