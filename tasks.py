@@ -33,7 +33,7 @@ def bootstrap(argv: list[str]) -> None:
     if installed != wanted:
         print("Installing the pinned dependencies into .venv ...", flush=True)
         pip = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-        if subprocess.run([*pip, "--editable", f"{ROOT}[test]"]).returncode != 0:
+        if subprocess.run([*pip, "--editable", f"{ROOT}[test,examples]"]).returncode != 0:
             sys.exit("pip could not install the dependencies (see above).")
         with open(stamp_path, "w") as stamp:
             stamp.write(wanted)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_SITE = ROOT / "tests" / "fixtures" / "site"
@@ -29,3 +32,22 @@ def build_site(content: Path, output: Path, settings: str = "pelicanconf.py", **
 def leftovers(output: Path) -> list[str]:
     """Staging or retired folders a build left beside its output folder."""
     return [name for name in os.listdir(output.parent) if name.startswith(f".{output.name}.")]
+
+
+def require_tool(name: str, why: str) -> str:
+    """The path of a system tool; skip (outside CI) or fail (when CI=true) when it is missing."""
+    path = shutil.which(name) or next((p for p in (f"/usr/sbin/{name}", f"/usr/bin/{name}") if os.path.exists(p)), None)
+    if path:
+        return path
+    message = f"{name} is not installed ({why}); apt-get install it to run this test"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI must run this test: {message}")
+    pytest.skip(message)
+
+
+#: Debian's Chromium on a machine with no outside network: without the background-networking
+#: flags it keeps trying to reach Google's hosts.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]  # fmt: skip

@@ -1,0 +1,105 @@
+"""Every tested Nginx block passes `nginx -t`; the main WebSocket proxy carries a real WebSocket."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidHandshake
+
+from harness import Ports, all_examples, example, exercises, require_tool, running, write
+
+NGINX_IDS = sorted(test_id for test_id, ex in all_examples().items() if ex.lang == "nginx")
+exercises(*NGINX_IDS)
+PROXY = "nginx-ws-proxy"  # the guide's main WebSocket proxy configuration
+BACKEND = "nginx-backend"  # the guide's Python echo server behind it
+
+
+@pytest.fixture(scope="module")
+def nginx() -> str:
+    return require_tool("nginx", "Nginx examples are checked with nginx -t and served for real")
+
+
+def nginx_conf(snippet: str, context: str, prefix: Path, listen_port: int) -> str:
+    """Wrap a snippet in the context it declares, with every path inside a private prefix."""
+    temp = "\n".join(
+        f"    {kind}_temp_path {prefix}/tmp/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    if context == "main":
+        return snippet
+    if context == "location":
+        snippet = f"server {{\n    listen 127.0.0.1:{listen_port};\n    location / {{\n{snippet}\n    }}\n}}"
+    elif context == "server":
+        snippet = f"server {{\n    listen 127.0.0.1:{listen_port};\n{snippet}\n}}"
+    return (
+        f"pid {prefix}/nginx.pid;\nerror_log {prefix}/error.log;\nevents {{}}\n"
+        f"http {{\n    access_log off;\n{temp}\n{snippet}\n}}\n"
+    )
+
+
+def write_conf(nginx_code: str, context: str, tmp_path: Path, ports: Ports) -> Path:
+    (tmp_path / "tmp").mkdir(exist_ok=True)
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(nginx_conf(ports.rewrite(nginx_code), context, tmp_path, ports[8080]))
+    return conf
+
+
+def nginx_args(nginx: str, conf: Path) -> list[str]:
+    return [nginx, "-e", "stderr", "-p", str(conf.parent), "-c", str(conf)]
+
+
+@pytest.mark.parametrize("test_id", NGINX_IDS)
+def test_nginx_block_passes_nginx_t(test_id, nginx, tmp_path):
+    ex = example(test_id)
+    conf = write_conf(ex.code, ex.context, tmp_path, Ports())
+    check = subprocess.run([*nginx_args(nginx, conf), "-t"], capture_output=True, text=True)
+    assert check.returncode == 0, f"{ex.source.name} line {ex.line}:\n{check.stderr}\n{conf.read_text()}"
+
+
+async def talk_through_proxy(url: str):
+    async with connect(url) as ws:
+        await ws.send("text through nginx")
+        text = await ws.recv()
+        await ws.send(b"\x00binary\xff")
+        data = await ws.recv()
+        latency = await asyncio.wait_for(await ws.ping(), 5)
+    return text, data, latency >= 0, ws.close_code
+
+
+def serve_proxy(nginx: str, nginx_code: str, tmp_path: Path, ports: Ports):
+    conf = write_conf(nginx_code, example(PROXY).context, tmp_path, ports)
+    return running([*nginx_args(nginx, conf), "-g", "daemon off;"], ports[8080], tmp_path)
+
+
+@exercises(BACKEND)
+def test_proxy_carries_text_binary_pings_and_a_clean_close(nginx, tmp_path):
+    ports = Ports()
+    backend = write(BACKEND, tmp_path, ports)
+    with running([sys.executable, str(backend)], ports[8765], tmp_path), serve_proxy(nginx, example(PROXY).code, tmp_path, ports):
+        result = asyncio.run(talk_through_proxy(f"ws://127.0.0.1:{ports[8080]}/ws/"))
+    assert result == ("text through nginx", b"\x00binary\xff", True, 1000)
+
+
+def test_without_upgrade_headers_the_handshake_fails(nginx, tmp_path):
+    """Negative control: the same configuration minus Upgrade/Connection must not carry a WebSocket."""
+    ports = Ports()
+    crippled = re.sub(r"^\s*proxy_set_header (Upgrade|Connection) .*$", "", example(PROXY).code, flags=re.M)
+    assert crippled != example(PROXY).code
+    backend = write(BACKEND, tmp_path, ports)
+    with running([sys.executable, str(backend)], ports[8765], tmp_path), serve_proxy(nginx, crippled, tmp_path, ports):
+        with pytest.raises(InvalidHandshake):
+            asyncio.run(talk_through_proxy(f"ws://127.0.0.1:{ports[8080]}/ws/"))
+
+
+def test_timeouts_in_the_text_match_the_configuration():
+    ex = example(PROXY)
+    [configured] = re.findall(r"proxy_read_timeout\s+(\d+)s;", ex.code)
+    prose = re.sub(r"^(`{3,}|~{3,}).*?^\1\s*$", "", ex.source.read_text(), flags=re.M | re.S)
+    assert re.search(rf"\b{configured}(s\b| seconds)", prose), f"the text never states {configured}s"
+    stated = {int(n) for n in re.findall(r"proxy_read_timeout`?\s*(?:to\s+)?(\d+)", prose)}
+    assert stated <= {int(configured), 60}, f"text states proxy_read_timeout values {stated}"
