@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import signal
 import subprocess
@@ -179,3 +180,55 @@ def test_the_testing_pages_pytest_example_passes(tmp_path, ports):
     )  # fmt: skip
     assert run.returncode == 0, run.stdout + run.stderr
     assert re.search(r"\b4 passed\b", run.stdout)
+
+
+@exercises("lib-server", "lib-sync-client")
+def test_library_server_health_check_origins_and_echo(tmp_path, ports):
+    with start("lib-server", tmp_path, ports) as server:
+        run = run_python(write("lib-sync-client", tmp_path, ports))
+        assert stop(server) == 0  # SIGTERM closes the server cleanly
+    assert lines(run) == ["healthz: 200 OK", "received: echo: hello", "received: echo: bye", "rejected: 403"]
+    assert "path=/chat" in server.log
+
+
+@exercises("lib-broadcast", "lib-broadcast-client")
+def test_broadcast_reaches_every_client_with_the_same_tick(tmp_path, ports):
+    with start("lib-broadcast", tmp_path, ports):
+        run = run_python(write("lib-broadcast-client", tmp_path, ports))
+    assert lines(run)[-1] == "ok"
+    assert sum(line.startswith("both clients got tick") for line in lines(run)) == 3
+
+
+@exercises("asgi-raw-echo", "asgi-raw-client")
+def test_raw_asgi_app_under_uvicorn(tmp_path, ports):
+    with start("asgi-raw-echo", tmp_path, ports):
+        run = run_python(write("asgi-raw-client", tmp_path, ports))
+    assert lines(run) == ["text: hello", "bytes: b'\\x00\\x01\\x02'", "closed: 1000 goodbye"]
+
+
+@exercises("asgi-fastapi-endpoint", "asgi-fastapi-testclient")
+def test_fastapi_endpoint_passes_its_own_testclient_tests(tmp_path, ports):
+    write("asgi-fastapi-endpoint", tmp_path, ports)
+    script = write("asgi-fastapi-testclient", tmp_path, ports)
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(script)],
+        cwd=tmp_path, env=python_env(), capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert re.search(r"\b4 passed\b", run.stdout)
+
+
+@exercises()
+def test_fastapi_endpoint_refuses_foreign_origins_under_uvicorn(tmp_path, ports):
+    with start("asgi-fastapi-endpoint", tmp_path, ports):
+
+        async def handshake(origin):
+            try:
+                async with connect(f"ws://localhost:{ports[8765]}/ws/echo", origin=origin) as ws:
+                    await ws.send("hi")
+                    return json.loads(await ws.recv())
+            except InvalidStatus as refused:
+                return refused.response.status_code
+
+        assert asyncio.run(handshake("http://localhost:8000")) == {"echo": "hi", "length": 2}
+        assert asyncio.run(handshake("https://evil.example")) == 403
