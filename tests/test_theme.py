@@ -125,9 +125,16 @@ def test_scripts_are_deferred_and_the_inline_one_only_restores_the_theme(built):
 
 def test_highlighting_css_is_generated_for_light_and_dark(built):
     css = (built / "theme/css/site.css").read_text()
-    assert "Generated from the Pygments styles 'xcode' (light) and 'lightbulb' (dark)" in css
-    # Keywords: xcode's purple in light mode, lightbulb's orange in dark mode.
-    assert re.search(r"\.highlight \.k \{ color: light-dark\(#A90D91, #FFAD66\);", css)
+    # Keywords: the light style's (xcode) purple, the dark style's (lightbulb) orange.
+    assert ".highlight .k{color:light-dark(#A90D91,#FFAD66)}" in css
+    assert "/*" not in css, "the stylesheet is served minified"
+
+
+def test_css_minifier_keeps_selectors_and_values():
+    from guide_plugins.theme_assets import minify_css
+
+    source = "/* note */\na:hover > b ,\n.c  .d {\n  grid-row: 1 / span 2;\n  content: \"✓ \";\n}\n@media (min-width: 768px) { .e { color: red; } }"
+    assert minify_css(source) == 'a:hover>b,.c .d{grid-row:1 / span 2;content:"✓ "}@media (min-width:768px){.e{color:red}}\n'
 
 
 def test_page_shows_last_updated_from_git(built):
