@@ -35,6 +35,17 @@
     });
   }
 
+  // Code blocks and tables wider than the column scroll sideways; keyboard users reach those
+  // with Tab and scroll them with the arrow keys, so only the ones that overflow take focus.
+  function focusOverflowing() {
+    document.querySelectorAll(".prose pre, .prose table").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth) box.tabIndex = 0;
+      else box.removeAttribute("tabindex");
+    });
+  }
+  focusOverflowing();
+  window.addEventListener("resize", focusOverflowing);
+
   // Copy buttons on code blocks.
   document.querySelectorAll("figure.code").forEach(function (figure) {
     var head = figure.querySelector(".code-head");

@@ -1,0 +1,123 @@
+"""Every page of both sites, in Chromium and through the checkers: loads cleanly, fits a phone,
+passes axe (light and dark), is valid HTML (Nu Html Checker) and links only to what exists."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+
+import pytest
+from bs4 import BeautifulSoup
+
+import site_tools
+from guide_plugins.link_check import check_site, count_links
+from helpers import require_tool
+
+#: A search with results, so that the results list is checked too.
+SEARCHES = {"fixture": "search.html?q=plain", "guide": "search.html?q=websocket"}
+
+
+def pages_of(site) -> list[str]:
+    return [*site.pages(), SEARCHES[site.name]]
+
+
+def load(page, site, name: str, wait_until: str = "load") -> None:
+    page.goto(site.url(name), wait_until=wait_until)
+    if name.startswith("search.html?"):
+        from playwright.sync_api import expect
+
+        expect(page.locator("#search-status")).to_have_text(re.compile("found"), timeout=15_000)
+
+
+def test_every_page_loads_without_errors_or_outside_requests(site, new_context):
+    """No console error (a CSP violation is one), no uncaught exception, no failed request, no other host."""
+    context, watch = new_context()
+    page = context.new_page()
+    for name in pages_of(site):
+        watch.where = name
+        load(page, site, name, wait_until="networkidle")  # every request done, the favicon included
+    assert not watch.problems, "\n".join(watch.problems)
+    print(f"{site.name}: {len(pages_of(site))} pages loaded cleanly")
+
+
+def test_no_page_scrolls_sideways_on_a_phone(site, new_context):
+    """At 375 x 812, with the chapter navigation closed and open, nothing is wider than the screen."""
+    context, watch = new_context(viewport=site_tools.VIEWPORTS["mobile"])
+    page = context.new_page()
+    wide = []
+    for name in pages_of(site):
+        watch.where = name
+        load(page, site, name)
+        states = ["closed"]
+        if page.locator("details.chapter-nav").count():
+            states.append("open")
+        for state in states:
+            if state == "open":
+                page.click("details.chapter-nav > summary")
+                assert page.locator("details.chapter-nav").get_attribute("open") is not None
+            width, view = page.evaluate("() => [document.scrollingElement.scrollWidth, window.innerWidth]")
+            if width > view:
+                culprits = page.evaluate(WIDEST_ELEMENTS)
+                wide.append(f"{name} (navigation {state}): {width}px wide in {view}px; widest: {culprits}")
+    assert not wide, "\n".join(wide)
+    assert not watch.problems, "\n".join(watch.problems)
+
+
+WIDEST_ELEMENTS = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+  .slice(-3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ')[0] : ''))"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violation(site, new_context, axe_script, scheme):
+    """axe-core with the WCAG 2.2 A/AA and best-practice rules, on every page in light and dark mode.
+
+    axe is injected as an inline script, which the pages' Content-Security-Policy forbids (rightly),
+    so this context bypasses CSP; the test above checks CSP with it enforced.
+    """
+    context, watch = new_context(color_scheme=scheme, bypass_csp=True)
+    page = context.new_page()
+    violations = []
+    for name in pages_of(site):
+        watch.where = name
+        load(page, site, name)
+        page.add_script_tag(path=str(axe_script))
+        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", site_tools.AXE_TAGS)
+        for violation in result["violations"]:
+            targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+            violations.append(f"{name}: {violation['id']} ({violation['impact']}): {violation['help']}: {targets}")
+    assert not violations, "\n".join(violations)
+    assert not watch.problems, "\n".join(watch.problems)
+    print(f"{site.name} ({scheme}): axe checked {len(pages_of(site))} pages, 0 violations")
+
+
+def test_html_and_css_are_valid(site, vnu_jar):
+    """The Nu Html Checker, run once over every page and stylesheet of the build: no error."""
+    java = require_tool("java", "the Nu Html Checker runs on Java (default-jre-headless)")
+    files = [p for p in sorted(site.folder.rglob("*")) if p.suffix in (".html", ".css") and "pagefind" not in p.parts]
+    run = subprocess.run(
+        [java, "-jar", str(vnu_jar), "--format", "json", "--exit-zero-always", "--also-check-css", *map(str, files)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    messages = json.loads(run.stderr or '{"messages": []}')["messages"]
+    errors = [
+        f"{m.get('url', '').rsplit(str(site.folder), 1)[-1]}:{m.get('lastLine', '?')}: {m['message']}"
+        for m in messages if m["type"] in ("error", "non-document-error")
+    ]  # fmt: skip
+    assert not errors, "\n".join(errors)
+    pages = sum(p.suffix == ".html" for p in files)
+    print(f"{site.name}: vnu checked {pages} pages and {len(files) - pages} stylesheets, 0 errors")
+
+
+def test_every_internal_link_and_fragment_resolves(site):
+    assert check_site(site.folder) == []
+    internal, external = count_links(site.folder)
+    print(f"{site.name}: {internal} internal links checked, {external} outside links not followed")
+
+
+def test_links_that_open_a_new_tab_carry_noopener(site):
+    for name in site.pages():
+        page = BeautifulSoup((site.folder / name).read_text(encoding="utf-8"), "html.parser")
+        for link in page.select('a[target="_blank"], area[target="_blank"], form[target="_blank"]'):
+            assert "noopener" in (link.get("rel") or []), f"{name}: {link}"
