@@ -27,6 +27,16 @@ def start(test_id, tmp_path, ports, port=8765, env=None, name=None):
     return running([sys.executable, str(script)], ports[port], tmp_path, env)
 
 
+def assert_pytest_passes(script, count: int) -> None:
+    """Run a page's own pytest file, as its reader would, and expect every test to pass."""
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(script)],
+        cwd=script.parent, env=python_env(), capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert re.search(rf"\b{count} passed\b", run.stdout), run.stdout
+
+
 def lines(run: subprocess.CompletedProcess) -> list[str]:
     return run.stdout.strip().splitlines()
 
@@ -174,12 +184,7 @@ def test_security_server_rejects_foreign_origins_and_bad_tokens(tmp_path, ports)
 @exercises("testing-pytest-real-server")
 def test_the_testing_pages_pytest_example_passes(tmp_path, ports):
     script = write("testing-pytest-real-server", tmp_path, ports)
-    run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(script)],
-        cwd=tmp_path, env=python_env(), capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
-    assert run.returncode == 0, run.stdout + run.stderr
-    assert re.search(r"\b4 passed\b", run.stdout)
+    assert_pytest_passes(script, count=4)
 
 
 @exercises("lib-server", "lib-sync-client")
@@ -210,12 +215,7 @@ def test_raw_asgi_app_under_uvicorn(tmp_path, ports):
 def test_fastapi_endpoint_passes_its_own_testclient_tests(tmp_path, ports):
     write("asgi-fastapi-endpoint", tmp_path, ports)
     script = write("asgi-fastapi-testclient", tmp_path, ports)
-    run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(script)],
-        cwd=tmp_path, env=python_env(), capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
-    assert run.returncode == 0, run.stdout + run.stderr
-    assert re.search(r"\b4 passed\b", run.stdout)
+    assert_pytest_passes(script, count=4)
 
 
 @exercises()
