@@ -138,3 +138,23 @@ def test_workflow_grants_pages_permissions_only_to_the_deploy_job(workflow):
     assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     assert "github.ref == 'refs/heads/main'" in jobs["deploy"]["if"]
     assert all("permissions" not in job for name, job in jobs.items() if name != "deploy")
+
+
+def test_search_index_covers_every_page_and_post(published):
+    import json
+
+    entry = json.loads((published / "pagefind" / "pagefind-entry.json").read_text())
+    bodies = [p for p in published.rglob("*.html") if "data-pagefind-body" in p.read_text()]
+    assert len(bodies) == 5  # three guide pages and two posts of the fixture site
+    assert entry["languages"]["en"]["page_count"] == len(bodies)
+
+
+def test_articles_carry_structured_data_with_absolute_urls(published):
+    import json
+
+    page = BeautifulSoup((published / "second.html").read_text(), "html.parser")
+    data = json.loads(page.find("script", type="application/ld+json").string)
+    assert (data["@type"], data["headline"], data["url"]) == ("TechArticle", "Second page", f"{BASE}/second.html")
+    post = BeautifulSoup((published / "blog" / "launch.html").read_text(), "html.parser")
+    data = json.loads(post.find("script", type="application/ld+json").string)
+    assert (data["@type"], data["datePublished"]) == ("BlogPosting", "2026-11-01")
