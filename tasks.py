@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 
@@ -51,11 +52,11 @@ from invoke import Exit, task  # noqa: E402
 OUTPUT = os.path.join(ROOT, "output")
 
 
-def _build(settings="pelicanconf.py", content=None, output=None, strict=False, overrides=None):
+def _build(settings="pelicanconf.py", content=None, output=None, strict=False, overrides=None, preview=None):
     from guide_plugins.build import BuildFailed, build
 
     try:
-        result = build(settings, content=content, output=output, strict=strict, overrides=overrides)
+        result = build(settings, content=content, output=output, strict=strict, overrides=overrides, preview=preview)
     except BuildFailed as failure:
         raise Exit(failure.report(), code=1) from None
     for warning in result.warnings:
@@ -82,15 +83,21 @@ def serve(c, port=8000):
     """Build, serve on 127.0.0.1, rebuild on every change and reload the browser."""
     from livereload import Server
 
-    cached = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+    from guide_plugins.build import PREVIEW_OVERRIDES
+    from guide_plugins.preview import PreviewState, settle
+
+    # Pelican's content cache, and a session that lets each rebuild render only the pages that
+    # changed; the first build is a full one (search index included).
+    session = PreviewState()
 
     def rebuild():
         try:
-            _build(overrides=cached)
+            _build(overrides=PREVIEW_OVERRIDES, preview=session)
         except Exit as failure:
             print(failure.message, file=sys.stderr)  # keep serving the last good site
 
     rebuild()
+    settle()
     server = Server()
     for path in ("content", "theme", "guide_plugins", "pelicanconf.py"):
         server.watch(os.path.join(ROOT, path), rebuild, delay=0.2)
@@ -127,9 +134,94 @@ def gh_pages(c, siteurl=None):
     c.run(f"{sys.executable} -m ghp_import --no-jekyll --push --force --message 'Publish the site' {OUTPUT}")
 
 
+@task(help={
+    "sizes": "Page counts to build, comma-separated (default: 100,1000,5000)",
+    "repeat": "Builds of each kind at each size; the median counts (default: 3)",
+})  # fmt: skip
+def bench(c, sizes="100,1000,5000", repeat=3):
+    """Time the build at scale against plain Pelican, and a one-page rebuild as serve does it."""
+    from benchmarks.run import bench as run_bench
+
+    run_bench(sizes, int(repeat))
+
+
+def _install_node_tools(c):
+    """axe-core, vnu-jar and Lighthouse from package-lock.json, again only when the lock changes.
+
+    --ignore-scripts: vnu-jar's install script would try to download a Java runtime.
+    Without npm the browser tests skip and say why (outside CI).
+    """
+    lock = os.path.join(ROOT, "package-lock.json")
+    installed = os.path.join(ROOT, "node_modules", ".package-lock.json")
+    if not shutil.which("npm"):
+        print("npm not found: the accessibility and HTML checks will be skipped.", file=sys.stderr)
+        return
+    if not os.path.exists(installed) or os.path.getmtime(installed) < os.path.getmtime(lock):
+        c.run("npm ci --ignore-scripts --no-audit --no-fund --loglevel=error", pty=False)
+
+
 @task(help={"args": "Extra arguments for pytest, e.g. '-k nginx -x'"})
 def test(c, args=""):
-    """Run the whole test suite."""
+    """Run the whole test suite (installing the pinned npm checkers first when npm is there)."""
+    _install_node_tools(c)
     result = c.run(f"{sys.executable} -m pytest {args}", pty=False, warn=True)
     if result.exited:
         raise Exit(code=result.exited)
+
+
+@task(help={
+    "external": "Also try every outside link (needs the network; never part of CI)",
+    "content": "Folder of pages to build and check (default: content/)",
+    "output": "Folder to build into (default: output/)",
+    "report": "Where to write the report (default: build/linkcheck-report.md)",
+})  # fmt: skip
+def linkcheck(c, external=False, content=None, output=None, report=None):
+    """Build, then check every internal link and #fragment; --external tries the outside links too."""
+    from guide_plugins.link_check import report as link_report
+
+    text, broken = link_report(_build(content=content, output=output).output_path, external=external)
+    report = os.path.abspath(report or os.path.join(ROOT, "build", "linkcheck-report.md"))
+    os.makedirs(os.path.dirname(report), exist_ok=True)
+    with open(report, "w", encoding="utf-8") as file:
+        file.write(text)
+    print(*(line.lstrip("# ") for line in text.splitlines() if line.startswith(("## ", "Outside"))), f"Report: {report}", sep="\n")
+    if broken:
+        raise Exit(f"{broken} broken link(s): see {report}", code=1)
+
+
+def _site_tools():
+    """tests/browser/site_tools.py: how the browser tests serve a build and drive Chromium."""
+    for folder in (os.path.join(ROOT, "tests"), os.path.join(ROOT, "tests", "browser")):
+        if folder not in sys.path:
+            sys.path.insert(0, folder)
+    import site_tools
+
+    return site_tools
+
+
+@task(help={
+    "pages": "Pages to audit, comma-separated (default: index.html and two guide pages)",
+    "content": "Folder of pages to build (default: content/)",
+})  # fmt: skip
+def audit(c, pages=None, content=None):
+    """Lighthouse, mobile and desktop, on three pages: prints the four scores (a report, not a gate)."""
+    tools = _site_tools()
+    site, reports = os.path.join(ROOT, "build", "audit-site"), os.path.join(ROOT, "build", "lighthouse")
+    with tools.serve(site) as base:  # the published build, its SITEURL the local server's address
+        os.environ["SITEURL"] = base
+        _build(settings="publishconf.py", content=content, output=site)
+        rows = tools.lighthouse(base, site, pages.split(",") if pages else tools.AUDIT_PAGES, reports)
+    print(tools.score_table(rows), f"Reports (HTML and JSON): {reports}/", sep="\n")
+
+
+@task(help={
+    "pages": "Pages to capture, comma-separated (default: index.html and two guide pages)",
+    "content": "Folder of pages to build (default: content/)",
+    "output": "Folder to build into (default: output/)",
+})  # fmt: skip
+def screenshots(c, pages=None, content=None, output=None):
+    """Full-page screenshots, desktop and mobile, light and dark, into build/screenshots/."""
+    tools = _site_tools()
+    site = _build(content=content, output=output).output_path
+    saved = tools.screenshots(site, pages.split(",") if pages else tools.AUDIT_PAGES, os.path.join(ROOT, "build", "screenshots"))
+    print(f"{len(saved)} screenshots in {os.path.join(ROOT, 'build', 'screenshots')}/")

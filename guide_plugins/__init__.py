@@ -14,10 +14,13 @@ import os
 from markupsafe import Markup
 from pelican import signals
 
+from guide_plugins import memo, parallel_read
 from guide_plugins.chapters import build_chapters, guide_pages
 from guide_plugins.choices import load_icons, resolve_choices
 from guide_plugins.page_details import last_commit_dates, outline
+from guide_plugins.preview import reuse_static_links, writer_for
 from guide_plugins.problems import ContentError, ProblemLog
+from guide_plugins.rst_html import use_guide_rst_reader
 from guide_plugins.site_index import SiteIndex
 from guide_plugins.site_links import absolutize
 from guide_plugins.sitemap import render_sitemap, sitemap_entries
@@ -28,6 +31,8 @@ PROBLEMS_SETTING = "GUIDE_PROBLEMS"
 THEME_ASSETS_SETTING = "GUIDE_THEME_ASSETS"
 SITE_INDEX_SETTING = "GUIDE_SITE_INDEX"  #: the last build's SiteIndex, for the build runner
 
+_OUTLINES = memo.Reuse()  #: body HTML -> its outline
+
 
 def problem_log(settings) -> ProblemLog:
     """The build's problem log: the build runner puts one in the settings; plain pelican gets its own."""
@@ -36,6 +41,7 @@ def problem_log(settings) -> ProblemLog:
 
 def on_initialized(pelican) -> None:
     settings = pelican.settings
+    memo.next_build()
     check_encoding(settings["PATH"], problem_log(settings))
     assets = make_assets(settings["THEME"], settings["PYGMENTS_LIGHT_STYLE"], settings["PYGMENTS_DARK_STYLE"])
     settings[THEME_ASSETS_SETTING] = assets
@@ -77,7 +83,8 @@ def on_all_generators_finalized(generators) -> None:
     dates = last_commit_dates(settings["PATH"])
     for page in index.pages:
         page.choices = resolve_choices(page, icons, siteurl)
-        page.outline = outline(page._content)
+        html = page._content
+        page.outline = list(_OUTLINES.get(html, lambda: tuple(outline(html))))
         page.last_updated = dates.get(page.source_path)
         page.source_relpath = os.path.relpath(page.source_path, settings["PATH"])
     years = [p.last_updated.year for p in index.pages if p.last_updated] + [p.date.year for p in index.posts]
@@ -90,5 +97,12 @@ def on_all_generators_finalized(generators) -> None:
 
 def register() -> None:
     signals.initialized.connect(on_initialized)
+    signals.readers_init.connect(use_guide_rst_reader)  # reST literals as <code>, not <tt>
     signals.all_generators_finalized.connect(on_all_generators_finalized)
     signals.finalized.connect(on_finalized)
+    signals.get_writer.connect(writer_for)  # `invoke serve`: render only what changed
+    signals.content_object_init.connect(reuse_static_links)
+    # Pages are read on every CPU (see parallel_read).
+    signals.page_generator_init.connect(parallel_read.start)
+    signals.page_generator_preread.connect(parallel_read.hand_over)
+    signals.page_generator_finalized.connect(parallel_read.stop)

@@ -24,6 +24,7 @@ from pelican.log import LimitFilter
 from pelican.settings import read_settings
 
 from guide_plugins import PROBLEMS_SETTING, SITE_INDEX_SETTING
+from guide_plugins.preview import PreviewState, merge, start
 from guide_plugins.problems import ERROR, WARNING, ContentError, ProblemLog
 
 
@@ -58,8 +59,14 @@ def build(
     strict: bool = False,
     overrides: dict | None = None,
     search: bool = True,
+    preview: PreviewState | None = None,
 ) -> BuildResult:
-    """Render the content with the theme into ``output``; raise BuildFailed on any error."""
+    """Render the content with the theme into ``output``; raise BuildFailed on any error.
+
+    ``preview`` is `invoke serve`'s session: after its first build, only what changed is
+    rendered and merged into the output, the search index is left as it is and only the links
+    on the rewritten pages are checked (see :mod:`guide_plugins.preview`).
+    """
     started = time.perf_counter()
     problems = ProblemLog()
     override = dict(overrides or {})
@@ -79,6 +86,8 @@ def build(
     staging = _staging_folder(output_path)
     settings["OUTPUT_PATH"] = staging
     settings["DELETE_OUTPUT_DIRECTORY"] = False
+    run = start(preview, settings, output_path) if preview is not None else None
+    incremental = run is not None and run.incremental
     try:
         # Pelican's own "Done: ..." line goes to stdout; the caller prints its own summary.
         with _pelican_log_to(problems), contextlib.redirect_stdout(io.StringIO()):
@@ -90,12 +99,32 @@ def build(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    if search and not problems.errors:
-        _index_for_search(staging, problems)
+    if not incremental and not problems.errors:
+        # Pagefind runs in its own process while the links are checked here: both only read
+        # the staged pages (Pagefind writes pagefind/, where no page links), so on two cores
+        # neither waits for the other. The report is the same as one after the other.
+        indexing = _start_search_index(staging) if search else None
+        links = ProblemLog()
+        try:
+            _check_links(staging, output_path, settings, links)
+        finally:
+            if indexing is not None:
+                _finish_search_index(indexing, problems)
+        if not problems.errors:  # a failed search index stops the build before the link check
+            for problem in links.problems:
+                problems.add(problem.path, problem.field, problem.message, problem.severity)
     if problems.errors or (strict and problems.warnings):
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(problems, strict)
-    _replace_folder(staging, output_path)
+    if incremental:
+        written = merge(staging, output_path, keep=run.kept)
+        # The links on the pages this build wrote, against the whole site: the author sees a
+        # broken link on saving, as a warning like in a full build.
+        _check_links(output_path, output_path, settings, problems, pages=[name for name in written if name.endswith(".html")])
+    else:
+        _replace_folder(staging, output_path)
+    if run is not None:
+        run.commit()
     index = settings[SITE_INDEX_SETTING]
     return BuildResult(
         output_path=output_path,
@@ -106,12 +135,42 @@ def build(
     )
 
 
-def _index_for_search(site: str, problems: ProblemLog) -> None:
+#: What `invoke serve` adds to the settings: Pelican's content cache, kept between rebuilds
+#: (not compressed: gzip took longer than the rest of a one-page rebuild).
+PREVIEW_OVERRIDES = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "GZIP_CACHE": False}
+
+
+def preview_build(state: PreviewState, settings_file: str = "pelicanconf.py", content: str | None = None, output: str | None = None, cache: str | None = None) -> BuildResult:
+    """The build `invoke serve` runs on every change, in one session (``cache`` overrides CACHE_PATH)."""
+    overrides = dict(PREVIEW_OVERRIDES, **({"CACHE_PATH": os.path.abspath(cache)} if cache else {}))
+    return build(settings_file, content=content, output=output, overrides=overrides, preview=state)
+
+
+def _check_links(site: str, output_path: str, settings, problems: ProblemLog, pages: list[str] | None = None) -> None:
+    """Every internal link and #fragment of the staged site must resolve: a warning, so --strict fails.
+
+    The problem names the page's source file when the page has one, else the built file.
+    """
+    from guide_plugins.link_check import check_site
+
+    broken_links = check_site(site, settings["SITEURL"], pages=pages)
+    index = settings.get(SITE_INDEX_SETTING)
+    sources = {c.save_as: c.source_path for c in index.pages + index.posts} if index and broken_links else {}
+    for broken in broken_links:
+        where = sources.get(broken.page) or os.path.join(output_path, broken.page)
+        problems.warn(where, "link", f"{broken.url} (in {broken.page}): {broken.reason}")
+
+
+def _start_search_index(site: str) -> subprocess.Popen:
     """Pagefind indexes the staged site (pages marked data-pagefind-body) into site/pagefind/."""
     command = [sys.executable, "-m", "pagefind", "--site", site, "--silent"]
-    run = subprocess.run(command, capture_output=True, text=True)
-    if run.returncode != 0:
-        problems.add("", "search index", f"pagefind failed: {(run.stderr or run.stdout).strip()}")
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _finish_search_index(indexing: subprocess.Popen, problems: ProblemLog) -> None:
+    stdout, stderr = indexing.communicate()
+    if indexing.returncode != 0:
+        problems.add("", "search index", f"pagefind failed: {(stderr or stdout).strip()}")
 
 
 def _staging_folder(output_path: str) -> str:

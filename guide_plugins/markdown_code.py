@@ -8,6 +8,7 @@ block's file name and whether the test suite runs it. The grammar lives in
 
 from __future__ import annotations
 
+import functools
 from html import escape
 
 from markdown import Extension
@@ -18,11 +19,14 @@ from pygments.formatters import HtmlFormatter
 from guide_plugins.code_fences import FENCE_RE, lexer_for, parse_fence
 
 _FORMATTER = HtmlFormatter(nowrap=True)
+#: One lexer per language for the whole process: Pygments lexers keep no state between texts,
+#: and looking one up by name builds a new one each time.
+_lexer = functools.cache(lexer_for)
 
 
 def render_fence(fence) -> str:
     """The HTML of one code block: a figure with a header, or a plain <pre> without a language."""
-    lexer = lexer_for(fence.lang) if fence.lang else None
+    lexer = _lexer(fence.lang) if fence.lang else None
     if lexer is None:
         body = escape(fence.code)
         return f'<pre class="code-plain"><code>{body}</code></pre>'

@@ -20,6 +20,8 @@ import dataclasses
 import difflib
 import re
 
+from guide_plugins.memo import Reuse
+
 REQUIRED_PAGE_FIELDS = ("title", "slug", "sort-order", "meta")
 REQUIRED_POST_FIELDS = ("title", "slug", "date")
 MAX_CHOICES = 4
@@ -127,8 +129,20 @@ def _unknown_fields(metadata: dict) -> list[FieldProblem]:
     return problems
 
 
+_CHOICES = Reuse()  #: a page's choice fields -> read_choices()
+
+
 def read_choices(metadata: dict) -> tuple[list[Choice], list[FieldProblem]]:
     """The page's choices in order, and the problems of their fields (targets not checked)."""
+    fields = tuple((name, value) for name, value in metadata.items() if name.startswith("choice"))
+    try:
+        choices, problems = _CHOICES.get(fields, lambda: _read_choices(metadata))
+    except TypeError:  # a field with several values: unhashable, and rare
+        choices, problems = _read_choices(metadata)
+    return list(choices), list(problems)
+
+
+def _read_choices(metadata: dict) -> tuple[tuple[Choice, ...], tuple[FieldProblem, ...]]:
     choices, problems = [], []
     numbers = sorted({int(m["number"]) for name in metadata if (m := CHOICE_FIELD_RE.match(name))})
     for number in numbers:
@@ -148,7 +162,7 @@ def read_choices(metadata: dict) -> tuple[list[Choice], list[FieldProblem]]:
                 problems.append(FieldProblem(f"choice{number}url", url_problem))
             else:
                 choices.append(Choice(number, parts["url"], icon_name(parts["icon"]), parts["text"]))
-    return choices, problems
+    return tuple(choices), tuple(problems)
 
 
 def check_choice_url_form(url: str) -> str | None:

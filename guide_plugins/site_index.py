@@ -13,6 +13,7 @@ class SiteIndex:
     posts: list  #: every published blog post
     #: every path the site will serve ("/slug.html", "/images/x.svg") -> what it is
     paths: dict[str, str]
+    _page_paths: list[str] | None = dataclasses.field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def from_generators(cls, generators, settings) -> SiteIndex:
@@ -25,6 +26,10 @@ class SiteIndex:
             elif isinstance(generator, StaticGenerator):
                 for static in generator.staticfiles:
                     paths[site_path(static.url)] = "static file"
+        for content in pages + posts:
+            # Pin the URL: Pelican formats it again each time it is read, and the theme reads a
+            # page's URL on every page that lists it; Pelican returns an override as it is.
+            content.override_url = content.url
         for page in pages:
             paths[site_path(page.url)] = "page"
         for post in posts:
@@ -41,7 +46,10 @@ class SiteIndex:
         return cls(pages, posts, paths)
 
     def page_paths(self) -> list[str]:
-        return sorted(p for p, kind in self.paths.items() if kind != "static file")
+        """Every path but static files, sorted (once: each did-you-mean asks again)."""
+        if self._page_paths is None:
+            self._page_paths = sorted(p for p, kind in self.paths.items() if kind != "static file")
+        return self._page_paths
 
     def resolves(self, path: str) -> bool:
         path = path.split("#", 1)[0].split("?", 1)[0]

@@ -3,8 +3,25 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 SITE_PATH_ATTR_RE = re.compile(r"""\b(?P<attr>href|src)=(?P<quote>["'])(?P<path>/(?!/)[^"']*)(?P=quote)""")
+#: The same pattern without its leading ``\b``, which keeps the regex engine from skipping
+#: ahead to the next ``h`` or ``s``: :func:`iter_site_paths` checks the word boundary itself.
+_UNBOUNDED_RE = re.compile(SITE_PATH_ATTR_RE.pattern.removeprefix(r"\b"))
+_WORD_CHAR_RE = re.compile(r"\w")
+
+
+def iter_site_paths(html: str) -> Iterator[re.Match]:
+    """The matches of SITE_PATH_ATTR_RE in ``html``, exactly as its ``finditer`` finds them."""
+    position = 0
+    while match := _UNBOUNDED_RE.search(html, position):
+        start = match.start()
+        if start and _WORD_CHAR_RE.match(html, start - 1):
+            position = start + 1  # no word boundary here: SITE_PATH_ATTR_RE tries the next place
+            continue
+        yield match
+        position = match.end()
 
 
 def site_url(siteurl: str, path: str) -> str:
@@ -16,4 +33,9 @@ def absolutize(html: str, siteurl: str) -> str:
     """Prefix every root-relative href/src of an HTML fragment with SITEURL."""
     if not siteurl:
         return html
-    return SITE_PATH_ATTR_RE.sub(lambda m: f"{m['attr']}={m['quote']}{site_url(siteurl, m['path'])}{m['quote']}", html)
+    parts, position = [], 0
+    for m in iter_site_paths(html):
+        parts += [html[position : m.start()], f"{m['attr']}={m['quote']}{site_url(siteurl, m['path'])}{m['quote']}"]
+        position = m.end()
+    parts.append(html[position:])
+    return "".join(parts)

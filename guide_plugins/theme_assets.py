@@ -72,7 +72,9 @@ def highlight_css(light_style: str, dark_style: str, scope: str = ".highlight") 
 
 def _base_color(style: StyleMeta) -> str:
     color = style.style_for_token(Token)["color"]
-    return f"#{color}" if color else "var(--code-fg)"
+    # Without a base colour the code block's own (var(--code-fg)) shows through; currentColor
+    # says so where var() would do (inside light-dark(), var() trips the W3C CSS validator).
+    return f"#{color}" if color else "currentColor"
 
 
 def _token_rule(light: dict, dark: dict, light_base: str, dark_base: str) -> str:

@@ -11,12 +11,16 @@ from collections import defaultdict
 
 from guide_plugins import page_format
 from guide_plugins.code_fences import iter_fences
+from guide_plugins.memo import Reuse
 from guide_plugins.page_format import did_you_mean
 from guide_plugins.problems import ProblemLog, display_path
 from guide_plugins.site_index import SiteIndex
-from guide_plugins.site_links import SITE_PATH_ATTR_RE
+from guide_plugins.site_links import iter_site_paths
 
 CONTENT_EXTENSIONS = (".md", ".markdown", ".rst")
+
+_SITE_PATHS = Reuse()  #: HTML -> the site paths it links to
+_FENCES = Reuse()  #: source text -> its fenced code blocks
 
 
 def check_encoding(content_path: str, log: ProblemLog) -> None:
@@ -66,8 +70,9 @@ def check_page(page, index: SiteIndex, icons: set[str], log: ProblemLog) -> None
 
 def check_site_links(content, index: SiteIndex, log: ProblemLog) -> None:
     """Links and images written as site paths (/slug.html, /images/x.svg) must name something."""
-    for match in SITE_PATH_ATTR_RE.finditer(content._content or ""):
-        url = match["path"].split("#", 1)[0].split("?", 1)[0]
+    html = content._content or ""
+    for path in _SITE_PATHS.get(html, lambda: tuple(match["path"] for match in iter_site_paths(html))):
+        url = path.split("#", 1)[0].split("?", 1)[0]
         if not index.resolves(url):
             hint = did_you_mean(url, index.paths, cutoff=0.5)
             log.add(content.source_path, "body", f"link {url} matches no page or file{hint}")
@@ -92,7 +97,7 @@ def check_code_blocks(contents: list, log: ProblemLog) -> None:
             continue
         with open(content.source_path, encoding="utf-8") as source:
             text = source.read()
-        for fence in iter_fences(text):
+        for fence in _FENCES.get(text, lambda: tuple(iter_fences(text))):
             where = f"line {fence.line} code block"
             for message in fence.problems:
                 log.add(content.source_path, where, message)
