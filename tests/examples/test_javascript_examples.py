@@ -72,9 +72,10 @@ def test_intro_browser_client_echoes_and_closes(browser, static_server, tmp_path
         page = browser.new_page()
         messages = []
         page.on("console", lambda message: message.type == "log" and messages.append(message.text))
-        page.goto(f"{static_server}/{page_loading(tmp_path, 'client.js')}")
-        page.wait_for_function("document.body.innerText.includes('Echoed: Hello')", timeout=10_000)
-        page.wait_for_timeout(300)
+        # The close is logged last: wait for it rather than for a fixed time.
+        with page.expect_console_message(lambda m: m.text.startswith("Closed with code"), timeout=10_000):
+            page.goto(f"{static_server}/{page_loading(tmp_path, 'client.js')}")
+        assert "Echoed: Hello" in page.inner_text("body")
         page.close()
     assert messages[:2] == ["Echoed: Hello", "Closed with code 1000"]
 
