@@ -71,6 +71,10 @@ CHAPTERS = {
     "04": "Deployment",
     "05": "Production concerns",
 }
+# A page's sidebar lists at most this many chapter titles, and this many pages of its chapter,
+# around the current one; the rest are a link to the table of contents away. This keeps every
+# page's size the same however large the guide grows.
+CHAPTER_NAV_LIMIT = 12
 
 # `invoke serve` turns the content cache on; plain builds read everything afresh.
 CACHE_CONTENT = False

@@ -5,10 +5,13 @@ Every page has the header of the README's authors' guide (title, slug, sort-orde
 h2/h3 headings, ``python {illustrative}`` and ``nginx {illustrative context="server"}`` blocks.
 A few blog posts (Markdown and reStructuredText) and one image complete the site.
 
-Page ``k`` has the same shape and words whatever N is (its words come from a generator seeded
-with ``k``, its shape from ``k % len(SHAPES)``); only the pages its links and choices point to
-depend on N. So the largest page's body is the same size at every N (within a few bytes of
-slugs): if the largest page grows with N, it is what the theme adds around the body.
+Page ``k`` has the same shape and words whatever N is; only the pages its links and choices
+point to depend on N. Its words come from a generator seeded with ``k % BODY_PERIOD`` and its
+shape from ``k % len(SHAPES)``, so the pages' texts repeat every ``BODY_PERIOD`` pages (their
+slugs and link targets do not): every site of ``BODY_PERIOD`` pages or more has the same largest
+body, to a few bytes. Were each page's words drawn afresh, a larger site would simply hold a
+longer outlier (the longest of 100 bodies is shorter than the longest of 5,000). So if the
+largest page grows with N, it is what the theme adds around the body.
 
 Chapters: ``sort-order`` has two digits for the chapter and two for the position, so a site has
 at most 99 chapters of 99 pages. By default a site of N pages has ``max(20, ceil(sqrt(N)))``
@@ -25,6 +28,7 @@ import textwrap
 
 MAX_CHAPTERS = MAX_POSITIONS = 99
 MIN_CHAPTERS = 20
+BODY_PERIOD = 100  #: page k's text is page (k % BODY_PERIOD)'s: the smallest site the benchmark builds
 
 WORDS = """
 websocket connection frame message server client proxy handshake upgrade header protocol
@@ -205,9 +209,10 @@ def _write(content: str, relative: str, text: str) -> None:
 
 
 def _page(index: int, chapter: int, position: int, slugs: list[str], sizes: list[int], seed: int):
-    rng = random.Random(f"{seed}:page:{index}")
+    variant = index % BODY_PERIOD  # the text of the page: see BODY_PERIOD
+    rng = random.Random(f"{seed}:page:{variant}")
     pages = len(slugs)
-    sections, paragraphs, sentences, blocks = SHAPES[index % len(SHAPES)]
+    sections, paragraphs, sentences, blocks = SHAPES[variant % len(SHAPES)]
     title = _words(rng, 3, 6).capitalize()
 
     def page_url(offset: int) -> str:
@@ -218,9 +223,9 @@ def _page(index: int, chapter: int, position: int, slugs: list[str], sizes: list
         (page_url(max(sizes) + 7), rng.choice(ICONS), f"How does {_words(rng, 2, 4)} work?"),
         ("", "", ""),  # an empty choice means "no choice"
     ]
-    if index % 3 == 0:
+    if variant % 3 == 0:
         choices.append(("https://datatracker.ietf.org/doc/html/rfc6455", "fa-link", "Where is the RFC?"))
-    elif index % 3 == 1:
+    elif variant % 3 == 1:
         choices.append(("/index.html", "fa-book", "Where did the guide start?"))
     header = [
         f"title: {title}",
@@ -233,7 +238,7 @@ def _page(index: int, chapter: int, position: int, slugs: list[str], sizes: list
 
     links = []
     body = [_paragraph(rng, sentences, page_url(-1), links), _paragraph(rng, sentences, page_url(3), links)]
-    if index % 5 == 0:
+    if variant % 5 == 0:
         body.append(f"![a diagram of {_words(rng, 2, 3)}](/images/diagram.svg)")
     for section in range(sections):
         body.append(f"## {_words(rng, 2, 5).capitalize()} {section + 1}")

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from pelican import signals
 
 from guide_plugins import memo, parallel_read
-from guide_plugins.chapters import build_chapters, guide_pages
+from guide_plugins.chapters import DEFAULT_CHAPTER_NAV_LIMIT, build_chapters, guide_pages
 from guide_plugins.choices import load_icons, resolve_choices
 from guide_plugins.page_details import last_commit_dates, outline
 from guide_plugins.preview import reuse_static_links, writer_for
@@ -89,7 +89,8 @@ def on_all_generators_finalized(generators) -> None:
         page.source_relpath = os.path.relpath(page.source_path, settings["PATH"])
     years = [p.last_updated.year for p in index.pages if p.last_updated] + [p.date.year for p in index.posts]
     context["COPYRIGHT_YEAR"] = max(years, default=settings.get("COPYRIGHT_YEAR", ""))
-    context["chapters"] = build_chapters(index.pages, settings.get("CHAPTERS", {}))
+    nav_limit = settings.get("CHAPTER_NAV_LIMIT", DEFAULT_CHAPTER_NAV_LIMIT)
+    context["chapters"] = build_chapters(index.pages, settings.get("CHAPTERS", {}), nav_limit)
     context["guide_pages"] = guide_pages(index.pages)
     context["site_index"] = index
     settings[SITE_INDEX_SETTING] = index

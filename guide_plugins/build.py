@@ -24,6 +24,7 @@ from pelican.log import LimitFilter
 from pelican.settings import read_settings
 
 from guide_plugins import PROBLEMS_SETTING, SITE_INDEX_SETTING
+from guide_plugins.chapters import DEFAULT_CHAPTER_NAV_LIMIT, nav_limit_problem
 from guide_plugins.preview import PreviewState, merge, start
 from guide_plugins.problems import ERROR, WARNING, ContentError, ProblemLog
 
@@ -80,6 +81,10 @@ def build(
     except Exception as error:  # e.g. the content folder does not exist
         problems.add(settings_file, "settings", f"{error}")
         raise BuildFailed(problems, strict) from None
+    limit_problem = nav_limit_problem(settings.get("CHAPTER_NAV_LIMIT", DEFAULT_CHAPTER_NAV_LIMIT))
+    if limit_problem:
+        problems.add(settings_file, "CHAPTER_NAV_LIMIT", limit_problem)
+        raise BuildFailed(problems, strict)
     output_path = os.path.abspath(output or settings["OUTPUT_PATH"])
     settings[PROBLEMS_SETTING] = problems
 

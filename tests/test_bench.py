@@ -93,6 +93,20 @@ def test_a_page_has_the_same_shape_at_every_size(tmp_path):
         assert abs(len(a) - len(b)) < 300  # only link targets differ
 
 
+def without_targets(text: str) -> str:
+    """A page's text without its slug, sort-order and link targets, its lines joined."""
+    return " ".join(re.sub(r"(slug|sort-order): .*|/[a-z-]+-\d{5}\.html", "", text).split())
+
+
+def test_page_texts_repeat_so_every_size_has_the_same_largest_body(tmp_path):
+    site = generator.generate(str(tmp_path / "site"), generator.BODY_PERIOD + 10, chapters=20)
+    for index in range(5):
+        a = Path(site.page_path(index)).read_text(encoding="utf-8")
+        b = Path(site.page_path(index + generator.BODY_PERIOD)).read_text(encoding="utf-8")
+        assert a != b  # a different page: its own slug, sort-order and link targets
+        assert without_targets(a) == without_targets(b)
+
+
 def test_edit_page_changes_the_text_only(small_site, tmp_path):
     path = tmp_path / "page.md"
     original = Path(small_site.page_path(1)).read_text(encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 from bs4 import BeautifulSoup
@@ -104,6 +105,76 @@ def test_sidebar_size_does_not_grow_with_other_chapters(site_copy, tmp_path):
     assert sidebar(tmp_path / "small") == sidebar(tmp_path / "large")
 
 
+def add_pages(site, chapter: int, positions, folder: str | None = None):
+    folder = site / "pages" / (folder or f"{chapter:02d}-extra")
+    folder.mkdir(parents=True, exist_ok=True)
+    for position in positions:
+        slug = f"extra-{chapter:02d}{position:02d}"
+        (folder / f"{position:02d}-{slug}.md").write_text(
+            f"title: Extra {chapter:02d}{position:02d}\nslug: {slug}\nsort-order: {chapter:02d}{position:02d}\nmeta: Filler.\n\nText.\n"
+        )
+
+
+def more_links(nav) -> list[tuple[str, str]]:
+    return [(a.text, a["href"]) for a in nav.select("li.more a")]
+
+
+def test_sidebar_of_a_long_chapter_is_a_window_around_the_current_page(site_copy, tmp_path):
+    add_pages(site_copy, 2, range(2, 41), folder="02-more")  # chapter 02: third.html, then 39 more
+    build_site(site_copy, tmp_path / "out", strict=True, overrides={"CHAPTER_NAV_LIMIT": 12})
+    nav = soup(tmp_path / "out" / "extra-0220.html").select_one("nav[aria-label=Chapters]")
+
+    listed = [a["href"] for a in nav.select(".chapters ol li:not(.more) a")]
+    assert listed == [f"/extra-02{n:02d}.html" for n in range(15, 27)]  # 12 pages centred on 20
+    assert [a["href"] for a in nav.select('[aria-current="page"]')] == ["/extra-0220.html"]
+    assert more_links(nav) == [
+        ("14 earlier pages", "/table-of-contents.html#chapter-02"),
+        ("14 later pages", "/table-of-contents.html#chapter-02"),
+    ]
+    toc = soup(tmp_path / "out" / "table-of-contents.html")
+    assert len(toc.select("#chapter-02 a")) == 40, "the table of contents lists what the sidebar leaves out"
+
+    first = soup(tmp_path / "out" / "third.html").select_one("nav[aria-label=Chapters]")
+    assert more_links(first) == [("28 later pages", "/table-of-contents.html#chapter-02")]
+
+
+def test_sidebar_lists_a_window_of_chapters_when_there_are_many(site_copy, tmp_path):
+    for chapter in range(3, 21):  # 20 chapters in all
+        add_pages(site_copy, chapter, [1])
+    build_site(site_copy, tmp_path / "out", strict=True, overrides={"CHAPTER_NAV_LIMIT": 5})
+    nav = soup(tmp_path / "out" / "extra-1001.html").select_one("nav[aria-label=Chapters]")
+
+    assert [a["href"] for a in nav.select(".chapter-title")] == [f"/extra-{n:02d}01.html" for n in range(8, 13)]
+    assert more_links(nav) == [
+        ("7 earlier chapters", "/table-of-contents.html"),
+        ("8 later chapters", "/table-of-contents.html#chapter-13"),
+    ]
+    assert soup(tmp_path / "out" / "table-of-contents.html").find(id="chapter-13") is not None
+    home = soup(tmp_path / "out" / "home.html").select_one("nav[aria-label=Chapters]")
+    first_pages = ["/home.html", "/third.html", "/extra-0301.html", "/extra-0401.html", "/extra-0501.html"]
+    assert [a["href"] for a in home.select(".chapter-title")] == first_pages
+    assert more_links(home) == [("15 later chapters", "/table-of-contents.html#chapter-06")]
+
+
+def test_sidebar_size_does_not_grow_with_the_guide(site_copy, tmp_path):
+    """The same page, in a guide of 5 chapters of 6 pages and in one of 12 of 20: the same sidebar."""
+
+    def sidebar_of_page_0203(chapters: int, pages: int, name: str) -> str:
+        site = tmp_path / name
+        shutil.copytree(site_copy, site)
+        add_pages(site, 2, range(2, pages + 1), folder="02-more")
+        for chapter in range(3, chapters + 1):
+            add_pages(site, chapter, range(1, pages + 1))
+        build_site(site, tmp_path / f"{name}-out", overrides={"CHAPTER_NAV_LIMIT": 3})
+        html = str(soup(tmp_path / f"{name}-out" / "extra-0203.html").select_one("details.chapter-nav"))
+        return re.sub(r"\d+ later (page|chapter)s", "N later", html)
+
+    small, large = sidebar_of_page_0203(5, 6, "small"), sidebar_of_page_0203(12, 20, "large")
+    assert small == large
+    links = [a["href"] for a in BeautifulSoup(large, "html.parser").select("a")]
+    assert len(links) == 3 + 3 + 3 + 1, links  # chapters, pages, "more" (earlier and later pages, later chapters), all pages
+
+
 def test_head_carries_description_canonical_and_social_tags(built):
     head = soup(built / "second.html").head
     description = "The second page, with a choice that leads back home."
@@ -151,3 +222,14 @@ def test_edit_link_points_at_the_source_file(tmp_path):
     build_site(FIXTURE_SITE, tmp_path / "out", overrides={"EDIT_URL": "https://github.com/o/r/edit/main/content"})
     link = soup(tmp_path / "out" / "third.html").find("a", string="Edit this page")
     assert link["href"] == "https://github.com/o/r/edit/main/content/pages/02-more/01-third.md"
+
+
+def test_a_hidden_page_is_built_with_the_chapters_and_no_current_page(site_copy, tmp_path):
+    third = site_copy / "pages/02-more/01-third.md"
+    third.write_text(third.read_text().replace("sort-order: 0201\n", "sort-order: 0201\nstatus: hidden\n"))
+    build_site(site_copy, tmp_path / "out")
+    page = soup(tmp_path / "out" / "third.html")
+    nav = page.select_one("nav[aria-label=Chapters]")
+    assert [a.text for a in nav.select(".chapter-title")] == ["Foundations"]  # chapter 02 had only this page
+    assert nav.select('[aria-current="page"]') == [] and nav.select(".chapters ol") == []
+    assert page.select("nav.pager a") == []

@@ -147,3 +147,14 @@ def test_cli_exits_non_zero_without_traceback(site_copy, tmp_path):
     assert f"{site_copy / HOME}: choice1url: /secnd.html matches no page (did you mean /second.html?)" in run.stderr
     assert "Traceback" not in run.stderr + run.stdout
     assert re.search(r"Build failed: 1 error\(s\)\. The previous output was left as it was\.", run.stderr)
+
+
+@pytest.mark.parametrize("limit", [0, "12"])
+def test_a_bad_sidebar_limit_names_the_setting_and_keeps_the_output(limit, site_copy, previous_output):
+    before = tree_digest(previous_output)
+    with pytest.raises(BuildFailed) as failure:
+        build_site(site_copy, previous_output, overrides={"CHAPTER_NAV_LIMIT": limit})
+    report = failure.value.report()
+    assert re.search(rf"pelicanconf\.py: CHAPTER_NAV_LIMIT: {re.escape(repr(limit))}: .*a whole number of 1 or more", report), report
+    assert tree_digest(previous_output) == before
+    assert leftovers(previous_output) == []
