@@ -41,6 +41,7 @@ def problem_log(settings) -> ProblemLog:
 
 def on_initialized(pelican) -> None:
     settings = pelican.settings
+    settings.setdefault("CHAPTER_NAV_LIMIT", DEFAULT_CHAPTER_NAV_LIMIT)  # the sidebar's and home page's
     memo.next_build()
     check_encoding(settings["PATH"], problem_log(settings))
     assets = make_assets(settings["THEME"], settings["PYGMENTS_LIGHT_STYLE"], settings["PYGMENTS_DARK_STYLE"])
@@ -89,8 +90,7 @@ def on_all_generators_finalized(generators) -> None:
         page.source_relpath = os.path.relpath(page.source_path, settings["PATH"])
     years = [p.last_updated.year for p in index.pages if p.last_updated] + [p.date.year for p in index.posts]
     context["COPYRIGHT_YEAR"] = max(years, default=settings.get("COPYRIGHT_YEAR", ""))
-    nav_limit = settings.get("CHAPTER_NAV_LIMIT", DEFAULT_CHAPTER_NAV_LIMIT)
-    context["chapters"] = build_chapters(index.pages, settings.get("CHAPTERS", {}), nav_limit)
+    context["chapters"] = build_chapters(index.pages, settings.get("CHAPTERS", {}), settings["CHAPTER_NAV_LIMIT"])
     context["guide_pages"] = guide_pages(index.pages)
     context["site_index"] = index
     settings[SITE_INDEX_SETTING] = index

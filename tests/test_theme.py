@@ -137,6 +137,10 @@ def test_sidebar_of_a_long_chapter_is_a_window_around_the_current_page(site_copy
     first = soup(tmp_path / "out" / "third.html").select_one("nav[aria-label=Chapters]")
     assert more_links(first) == [("28 later pages", "/table-of-contents.html#chapter-02")]
 
+    home = soup(tmp_path / "out" / "index.html").select_one("#chapter-02")
+    assert [a["href"] for a in home.select("ol > li:not(.more) > a")] == ["/third.html"] + [f"/extra-02{n:02d}.html" for n in range(2, 13)]
+    assert more_links(home) == [("28 more pages in Clients", "/table-of-contents.html#chapter-02")]
+
 
 def test_sidebar_lists_a_window_of_chapters_when_there_are_many(site_copy, tmp_path):
     for chapter in range(3, 21):  # 20 chapters in all
