@@ -46,6 +46,21 @@ def test_chapter_navigation_opens_and_closes_on_a_phone(fixture_site, new_contex
     assert not watch.problems, "\n".join(watch.problems)
 
 
+def test_phone_header_keeps_to_three_rows(fixture_site, new_context):
+    """Name and theme button on the first row, the site links on the second, search on the third."""
+    context, watch = new_context(viewport=site_tools.VIEWPORTS["mobile"])
+    page = context.new_page()
+    page.goto(fixture_site.url("second.html"))
+    box = {name: page.locator(selector).bounding_box() for name, selector in {
+        "brand": ".site-header .brand", "toggle": ".theme-toggle", "nav": ".site-nav", "search": ".search-form",
+    }.items()}  # fmt: skip
+    assert box["toggle"]["y"] < box["brand"]["y"] + box["brand"]["height"], "the theme button shares the name's row"
+    assert box["brand"]["y"] + box["brand"]["height"] <= box["nav"]["y"] < box["search"]["y"]
+    header = page.locator(".site-header").bounding_box()
+    assert box["search"]["width"] > 0.85 * header["width"], "the search box takes the whole row"
+    assert not watch.problems, "\n".join(watch.problems)
+
+
 def test_chapter_navigation_is_always_open_on_a_wide_screen(fixture_site, new_context):
     context, watch = new_context(viewport=site_tools.VIEWPORTS["desktop"])
     page = context.new_page()
