@@ -134,6 +134,19 @@ def test_graceful_shutdown_closes_clients_with_1001(tmp_path, ports):
     assert "shutdown complete" in server.log
 
 
+async def subscribers(port: int, channel: str, count: int, timeout: float = 10) -> None:
+    """Wait until ``count`` clients of the Redis server on ``port`` subscribe to ``channel``."""
+    import redis.asyncio
+
+    client = redis.asyncio.Redis(port=port)
+    try:
+        async with asyncio.timeout(timeout):
+            while (await client.pubsub_numsub(channel))[0][1] < count:
+                await asyncio.sleep(0.02)
+    finally:
+        await client.aclose()
+
+
 @exercises("scale-redis-fanout")
 def test_redis_fanout_reaches_clients_of_every_process(tmp_path, ports):
     redis_server = require_tool("redis-server", "the fan-out example publishes through Redis")
@@ -150,7 +163,7 @@ def test_redis_fanout_reaches_clients_of_every_process(tmp_path, ports):
 
             async def fan_out():
                 async with connect(f"ws://localhost:{ports[8765]}") as a, connect(f"ws://localhost:{ports[8766]}") as b:
-                    await asyncio.sleep(0.5)  # both processes subscribed
+                    await subscribers(redis_port, "chat", 2)
                     await a.send("hello")
                     return await asyncio.wait_for(a.recv(), 10), await asyncio.wait_for(b.recv(), 10)
 
