@@ -165,9 +165,17 @@ def test_redis_fanout_reaches_clients_of_every_process(tmp_path, ports):
                 async with connect(f"ws://localhost:{ports[8765]}") as a, connect(f"ws://localhost:{ports[8766]}") as b:
                     await subscribers(redis_port, "chat", 2)
                     await a.send("hello")
-                    return await asyncio.wait_for(a.recv(), 10), await asyncio.wait_for(b.recv(), 10)
+                    received = await asyncio.wait_for(a.recv(), 10), await asyncio.wait_for(b.recv(), 10)
+                    # Bytes that are not UTF-8 are refused, and every process keeps relaying.
+                    async with connect(f"ws://localhost:{ports[8765]}") as c:
+                        await c.send(b"\xff\xfe")
+                        with pytest.raises(ConnectionClosed) as refused:
+                            await asyncio.wait_for(c.recv(), 10)
+                    await a.send("still here")
+                    after = await asyncio.wait_for(a.recv(), 10), await asyncio.wait_for(b.recv(), 10)
+                return received, refused.value.rcvd.code, after
 
-            assert asyncio.run(fan_out()) == ("hello", "hello")
+            assert asyncio.run(fan_out()) == (("hello", "hello"), 1003, ("still here", "still here"))
     finally:
         stop(redis)
 
