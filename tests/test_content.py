@@ -32,6 +32,7 @@ DEAD_LINKS = [
     "chimera.labs.oreilly.com", "tools.ietf.org", "faqs.org", "w3.org/TR/websockets", "dev.w3.org",
     "developer.mozilla.org/en-US/docs/WebSockets", "caniuse.com/#feat", "code.google.com",
     "nginx.com/blog", "kemalcr.com", "gimite/web-socket-js", "tavendo.com", "blog.jupo.org",
+    "uvicorn.org", "starlette.io",  # the Uvicorn and Starlette docs moved to uvicorn.dev and starlette.dev
 ]  # fmt: skip
 LINK_RE = re.compile(r"\]\((?P<url>[^)\s]+)(?:\s+\"[^\"]*\")?\)|<(?P<auto>https?://[^>]+)>|href=\"(?P<href>[^\"]+)\"")
 
