@@ -54,11 +54,14 @@ OUTPUT = os.path.join(ROOT, "output")
 
 def _build(settings="pelicanconf.py", content=None, output=None, strict=False, overrides=None, preview=None):
     from guide_plugins.build import BuildFailed, build
+    from guide_plugins.output_folder import OutputRefused
 
     try:
         result = build(settings, content=content, output=output, strict=strict, overrides=overrides, preview=preview)
     except BuildFailed as failure:
         raise Exit(failure.report(), code=1) from None
+    except OutputRefused as refusal:
+        raise Exit(f"--output: {refusal} (nothing was written)", code=2) from None
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     where = os.path.relpath(result.output_path, ROOT) if result.output_path.startswith(ROOT) else result.output_path

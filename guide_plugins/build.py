@@ -9,22 +9,23 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
 import io
 import logging
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
+from jinja2 import TemplateError
 from pelican import Pelican
 from pelican.log import LimitFilter
 from pelican.settings import read_settings
 
 from guide_plugins import PROBLEMS_SETTING, SITE_INDEX_SETTING
 from guide_plugins.chapters import DEFAULT_CHAPTER_NAV_LIMIT, nav_limit_problem
+from guide_plugins.output_folder import OutputRefused, check_output, replace_folder, staging_folder
 from guide_plugins.preview import PreviewState, merge, start
 from guide_plugins.problems import ERROR, WARNING, ContentError, ProblemLog
 
@@ -64,9 +65,8 @@ def build(
 ) -> BuildResult:
     """Render the content with the theme into ``output``; raise BuildFailed on any error.
 
-    ``preview`` is `invoke serve`'s session: after its first build, only what changed is
-    rendered and merged into the output, the search index is left as it is and only the links
-    on the rewritten pages are checked (see :mod:`guide_plugins.preview`).
+    Raises OutputRefused, before anything is written, when ``output`` is not the build's to
+    replace (see :mod:`guide_plugins.output_folder`). ``preview`` is `invoke serve`'s session.
     """
     started = time.perf_counter()
     problems = ProblemLog()
@@ -86,9 +86,31 @@ def build(
         problems.add(settings_file, "CHAPTER_NAV_LIMIT", limit_problem)
         raise BuildFailed(problems, strict)
     output_path = os.path.abspath(output or settings["OUTPUT_PATH"])
+    check_output(output_path, **protected_folders(settings, settings_file))
     settings[PROBLEMS_SETTING] = problems
+    try:
+        with staging_folder(output_path, own_default=DEFAULT_OUTPUT) as staging:
+            _run_into(staging, output_path, settings, problems, strict, search, preview)
+    except OSError as error:  # the output's disk is full, read-only, not ours to write...
+        problems.add(error.filename or output_path, "output", f"cannot write: {error.strerror or error}; {_os_error_hint(error)}")
+        raise BuildFailed(problems, strict) from None
+    index = settings[SITE_INDEX_SETTING]
+    return BuildResult(
+        output_path=output_path,
+        seconds=time.perf_counter() - started,
+        pages=len(index.pages),
+        posts=len(index.posts),
+        warnings=problems.warnings,
+    )
 
-    staging = _staging_folder(output_path)
+
+def _run_into(staging, output_path, settings, problems, strict, search, preview) -> None:
+    """Pelican renders into ``staging``; on success the staging folder replaces the output.
+
+    ``preview`` is `invoke serve`'s session: after its first build, only what changed is
+    rendered and merged into the output, the search index is left as it is and only the links
+    on the rewritten pages are checked (see :mod:`guide_plugins.preview`).
+    """
     settings["OUTPUT_PATH"] = staging
     settings["DELETE_OUTPUT_DIRECTORY"] = False
     run = start(preview, settings, output_path) if preview is not None else None
@@ -99,11 +121,12 @@ def build(
             Pelican(settings).run()
     except ContentError:
         pass  # its problems are in the log already
+    except OSError:
+        raise  # the output cannot be written: build() says so
     except Exception as error:  # a template or plugin failure: still one clear line
-        problems.add(settings_file, "build", f"{type(error).__name__}: {error}")
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        if os.environ.get("GUIDE_DEBUG"):
+            raise
+        problems.add(*_failure_line(error))
     if not incremental and not problems.errors:
         # Pagefind runs in its own process while the links are checked here: both only read
         # the staged pages (Pagefind writes pagefind/, where no page links), so on two cores
@@ -119,7 +142,6 @@ def build(
             for problem in links.problems:
                 problems.add(problem.path, problem.field, problem.message, problem.severity)
     if problems.errors or (strict and problems.warnings):
-        shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(problems, strict)
     if incremental:
         written = merge(staging, output_path, keep=run.kept)
@@ -127,17 +149,41 @@ def build(
         # broken link on saving, as a warning like in a full build.
         _check_links(output_path, output_path, settings, problems, pages=[name for name in written if name.endswith(".html")])
     else:
-        _replace_folder(staging, output_path)
+        replace_folder(staging, output_path)
     if run is not None:
         run.commit()
-    index = settings[SITE_INDEX_SETTING]
-    return BuildResult(
-        output_path=output_path,
-        seconds=time.perf_counter() - started,
-        pages=len(index.pages),
-        posts=len(index.posts),
-        warnings=problems.warnings,
-    )
+
+
+def _os_error_hint(error: OSError) -> str:
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "free some space, or choose another --output"
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "make the folder writable, or choose another --output"
+    return "choose another --output"
+
+
+def _failure_line(error: Exception) -> tuple[str, str, str]:
+    """(path, field, message) for an unexpected failure: the template and line when Jinja knows them."""
+    if isinstance(error, TemplateError):
+        where = getattr(error, "filename", None) or getattr(error, "name", None) or "theme"
+        line = getattr(error, "lineno", None)
+        return where, f"line {line}" if line else "template", f"{type(error).__name__}: {error}"
+    return "", "build", f"unexpected {type(error).__name__}: {error} (a bug: GUIDE_DEBUG=1 shows the traceback)"
+
+
+#: The project's folder, and the output folder its builds wrote before they marked their output.
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEFAULT_OUTPUT = os.path.join(PROJECT_ROOT, "output")
+
+
+def protected_folders(settings: dict, settings_file: str) -> dict:
+    """What the output folder must keep clear of: :func:`check_output`'s ``sources`` and ``roots``."""
+    sources = {"the content folder": settings["PATH"], "the theme": settings["THEME"]}
+    for name, folder in (("the project's git folder", os.path.join(PROJECT_ROOT, ".git")),):
+        if os.path.isdir(folder):
+            sources[name] = folder
+    roots = {"the project": PROJECT_ROOT, "the settings file's folder": os.path.dirname(os.path.abspath(settings_file))}
+    return {"sources": sources, "roots": roots, "own_default": DEFAULT_OUTPUT}
 
 
 #: What `invoke serve` adds to the settings: Pelican's content cache, kept between rebuilds
@@ -176,25 +222,6 @@ def _finish_search_index(indexing: subprocess.Popen, problems: ProblemLog) -> No
     stdout, stderr = indexing.communicate()
     if indexing.returncode != 0:
         problems.add("", "search index", f"pagefind failed: {(stderr or stdout).strip()}")
-
-
-def _staging_folder(output_path: str) -> str:
-    parent = os.path.dirname(output_path)
-    os.makedirs(parent, exist_ok=True)
-    return tempfile.mkdtemp(prefix=f".{os.path.basename(output_path)}.building-", dir=parent)
-
-
-def _replace_folder(new: str, target: str) -> None:
-    """Swap the freshly built folder in; the old one is removed only once the new one is in place."""
-    os.chmod(new, 0o755)
-    retired = None
-    if os.path.exists(target):
-        retired = tempfile.mkdtemp(prefix=f".{os.path.basename(target)}.old-", dir=os.path.dirname(target))
-        os.rmdir(retired)
-        os.rename(target, retired)
-    os.rename(new, target)
-    if retired:
-        shutil.rmtree(retired, ignore_errors=True)
 
 
 MISSING_FIELD_RE = re.compile(r"^Skipping (?P<path>.+?): could not find information about '(?P<field>[\w-]+)'")

@@ -69,9 +69,9 @@ def test_two_builds_are_byte_identical(built, tmp_path):
     assert tree_digest(again) == tree_digest(built)
 
 
-def test_a_good_build_replaces_the_output_and_leaves_nothing_beside_it(tmp_path, site_copy):
+def test_a_good_build_replaces_its_output_and_leaves_nothing_beside_it(tmp_path, site_copy):
     output = tmp_path / "output"
-    output.mkdir()
+    build_site(site_copy, output)
     (output / "stale.html").write_text("from an older build")
     build_site(site_copy, output)
     assert not (output / "stale.html").exists()
