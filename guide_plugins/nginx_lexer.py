@@ -30,9 +30,12 @@ The states mirror that grammar:
 
 Every state ends with a catch-all or a :func:`goto` transition, so the lexer never emits
 ``Error``; each chain of transitions ends in a state that consumes a character, so it always
-terminates. Patterns stay linear: runs are alternations whose branches start with different
-characters, no two quantifiers can match the same text, and possessive quantifiers (``++``,
-Python 3.11) keep the token-shaped patterns from backtracking when their lookahead fails.
+terminates. Patterns stay linear without possessive quantifiers or atomic groups, which the
+``re`` of Python 3.11.2 (Debian 12's) still gets wrong: runs are alternations whose branches start
+with different characters, so a run matches in one pass; no two quantifiers can match the same
+text; and a run never matches what the pattern needs right after it (``\\d+`` before the end of a
+token, ``[\\w.-]+`` before ``:``), so when that check fails, each step back fails at once.
+(``\\w+_by_lua_block`` is the exception: each step back re-checks a fixed suffix, still linear.)
 """
 
 from __future__ import annotations
@@ -71,7 +74,7 @@ def word_run(stop_chars: str) -> str:
     block-opening ``{`` or one of ``stop_chars``. A backslash escapes the next character, as in
     nginx (``\\;``, ``\\d``). The alternatives start with different characters, so the run
     matches in one pass."""
-    return rf"(?:[^\s;{{\\{stop_chars}]|\\[^\n]|{BRACE_IN_WORD})++"
+    return rf"(?:[^\s;{{\\{stop_chars}]|\\[^\n]|{BRACE_IN_WORD})+"
 
 
 #: A plain word stops at ``$``, where a variable starts; in a regex ``$`` is an anchor.
@@ -82,22 +85,22 @@ IF_WORD_RUN = word_run("$)")
 IF_REGEX_RUN = word_run(")")
 
 #: ``$name`` and ``${name}``: nginx variables, also inside strings.
-VARIABLE = r"\$\{\w*\}|\$\w++"
+VARIABLE = r"\$\{\w*\}|\$\w+"
 
 #: Sizes (``16k``, ``10m``), times (``60s``, ``1h30m``, ``500ms``), rates (``30r/m``),
 #: fractions and percentages (``1.5``, ``0.5%``). Each part starts with a character the previous
 #: part cannot end with, so matching is linear.
 TIME_UNIT = r"(?:ms|[smhdwMy])"
-NUMBER = rf"\d++(?:\.\d++)?(?:{TIME_UNIT}(?:\d++{TIME_UNIT})*|r/[sm]|[kKmMgG%])?"
+NUMBER = rf"\d+(?:\.\d+)?(?:{TIME_UNIT}(?:\d+{TIME_UNIT})*|r/[sm]|[kKmMgG%])?"
 
 #: Addresses: IPv4 with optional port or prefix length, ``[IPv6]:port``, bare IPv6 (geo keys).
-IPV4 = r"\d{1,3}(?:\.\d{1,3}){3}(?::\d++)?(?:/\d{1,2})?"
-IPV6_BRACKETED = r"\[[0-9A-Fa-f:.]++\](?::\d++)?"
+IPV4 = r"\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?(?:/\d{1,2})?"
+IPV6_BRACKETED = r"\[[0-9A-Fa-f:.]+\](?::\d+)?"
 IPV6_BARE = r"[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:/\d{1,3})?"
 ADDRESS = rf"(?:{IPV4}|{IPV6_BRACKETED}|{IPV6_BARE})"
 
 #: ``http://``, ``https://``, ``grpc://``... and ``unix:`` socket paths.
-URL_START = r"[A-Za-z][\w+.-]*+://|unix:"
+URL_START = r"[A-Za-z][\w+.-]*://|unix:"
 
 #: Whole-word parameter flags: ``on``/``off`` and the flags of listen, rewrite, add_header,
 #: limit_req and upstream servers.
@@ -153,8 +156,8 @@ def goto(state):
 def statement_rules() -> list:
     """A statement starts here: a directive name picks the state that reads its arguments."""
     rules = [
-        (r"\s++", Whitespace),
-        (r"#[^\n]*+", Comment.Single),
+        (r"\s+", Whitespace),
+        (r"#[^\n]*", Comment.Single),
         (r";", Punctuation),  # an empty statement
         (r"\{", Punctuation, "block"),  # a block without a directive: keep braces paired
     ]
@@ -162,10 +165,10 @@ def statement_rules() -> list:
         rules.append((re.escape(name) + DIRECTIVE_END, token, state))
     rules += [
         # `server {` is a block (http, stream, mail); `server 127.0.0.1:8765;` (upstream) is not.
-        (r"server(?=\s*+\{)", Keyword.Namespace, "args"),
+        (r"server(?=\s*\{)", Keyword.Namespace, "args"),
         # OpenResty: the block holds Lua, not nginx syntax.
         (r"\w+_by_lua_block" + DIRECTIVE_END, Keyword, "lua_args"),
-        (r"[A-Za-z_]\w*+" + DIRECTIVE_END, Keyword, "args"),
+        (r"[A-Za-z_]\w*" + DIRECTIVE_END, Keyword, "args"),
         # Not a directive name (a stray value, a table entry in an unknown block): read it as
         # arguments rather than flagging it.
         goto("args"),
@@ -179,12 +182,12 @@ def boundary_rules(block_state: str) -> list:
     These only run at the start of a token, which is exactly where nginx recognises them.
     """
     return [
-        (r"\s++", Whitespace),
+        (r"\s+", Whitespace),
         (r";", Punctuation, "#pop"),
         (r"\{", Punctuation, ("#pop", block_state)),
         # A `}` where an argument should be: the `;` is missing; close the enclosing block.
         (r"\}", Punctuation, "#pop:2"),
-        (r"#[^\n]*+", Comment.Single),
+        (r"#[^\n]*", Comment.Single),
         (r'"', String.Double, "dq_string"),
         (r"'", String.Single, "sq_string"),
     ]
@@ -195,15 +198,15 @@ def value_rules() -> list:
     return [
         (words(FLAG_WORDS, suffix=TOKEN_END), Keyword.Constant),
         # weight=2, max_fails=3, zone=ws_conns:10m, rate=30r/m, ipv6=off
-        (r"([A-Za-z_][\w-]*+)(=)", bygroups(Name.Attribute, Operator), "attr_value"),
+        (r"([A-Za-z_][\w-]*)(=)", bygroups(Name.Attribute, Operator), "attr_value"),
         # try_files $uri =404;   error_page 404 = @fallback;   error_page 404 =200 /x;
-        (r"(=)(\d*+)" + TOKEN_END, bygroups(Operator, Number.Integer)),
+        (r"(=)(\d*)" + TOKEN_END, bygroups(Operator, Number.Integer)),
         (ADDRESS + TOKEN_END, Number),
         (NUMBER + TOKEN_END, Number),
         # localhost:8080, backend.internal:443
-        (r"([\w.-]++)(:)(\d++)" + TOKEN_END, bygroups(Name, Punctuation, Number.Integer)),
+        (r"([\w.-]+)(:)(\d+)" + TOKEN_END, bygroups(Name, Punctuation, Number.Integer)),
         (URL_START, String, "url"),
-        (r"@[^\s;{}]++", Name.Label),  # a named location: error_page 502 @fallback;
+        (r"@[^\s;{}]+", Name.Label),  # a named location: error_page 502 @fallback;
         goto("word"),
     ]
 
@@ -242,7 +245,7 @@ def regex_word_rules(closes_if: bool) -> list:
 def regex_argument_rules(unquoted_state: str) -> list:
     """The argument after a ``~``/``~*`` operator: a quoted string or an unquoted regex."""
     return [
-        (r"\s++", Whitespace),
+        (r"\s+", Whitespace),
         (r'"', String.Double, ("#pop", "dq_string")),
         (r"'", String.Single, ("#pop", "sq_string")),
         goto(("#pop", unquoted_state)),
@@ -256,7 +259,7 @@ def quoted_string_rules(quote: str, token) -> list:
         (r"\\[\\\"'nrt]", String.Escape),  # the escapes nginx decodes
         (r"\\[\s\S]?", token),  # other backslashes stay as written (regex `\d`, `\.`)
         (VARIABLE, Name.Variable),
-        (rf"[^{quote}\\$]++", token),
+        (rf"[^{quote}\\$]+", token),
         (r"\$", token),  # a `$` that starts no variable (`"^/a$"`)
     ]
 
@@ -265,8 +268,8 @@ def table_rules(keywords: tuple[str, ...]) -> list:
     """The body of ``map``, ``geo``, ``split_clients``, ``charset_map``: ``key value;`` lines."""
     rules = [
         (r"\}", Punctuation, "#pop"),
-        (r"\s++", Whitespace),
-        (r"#[^\n]*+", Comment.Single),
+        (r"\s+", Whitespace),
+        (r"#[^\n]*", Comment.Single),
         (r";", Punctuation),
     ]
     if keywords:
@@ -282,15 +285,19 @@ def table_rules(keywords: tuple[str, ...]) -> list:
 
 
 def lua_rules(closing_token) -> list:
-    """Embedded Lua: kept as text, with braces counted outside Lua strings and comments."""
+    """Embedded Lua: kept as text, with braces counted outside Lua strings and comments.
+
+    An unclosed quote takes the rest of its line, where a quoted Lua string has to end: requiring
+    the closing quote would re-read the line from every stray quote (quadratic on ``"\\"\\"\\``).
+    """
     return [
         (r"\}", closing_token, "#pop"),
         (r"\{", Text, "lua_nested"),
-        (r'"(?:[^"\\\n]|\\.)*+"', Text),
-        (r"'(?:[^'\\\n]|\\.)*+'", Text),
-        (r"--[^\n]*+", Text),
-        (r"[^{}\"'-]++", Text),
-        (r"[\s\S]", Text),  # an unterminated quote, a lone `-`
+        (r'"(?:[^"\\\n]|\\.)*"?', Text),
+        (r"'(?:[^'\\\n]|\\.)*'?", Text),
+        (r"--[^\n]*", Text),
+        (r"[^{}\"'-]+", Text),
+        (r"[\s\S]", Text),  # a lone `-`
     ]
 
 
@@ -330,7 +337,7 @@ class NginxLexer(RegexLexer):
         + [
             (r"=|\^~", Operator),
             (r"~\*?", Operator, "regex_arg"),
-            (r"@[^\s;{}]++", Name.Label),
+            (r"@[^\s;{}]+", Name.Label),
             goto("word"),
         ],
         # if ($var), if ($var = value), if ($var ~* regex), if (-f $file)
@@ -348,23 +355,23 @@ class NginxLexer(RegexLexer):
         + value_rules(),
         # rewrite REGEX REPLACEMENT [flag];
         "rewrite_args": [
-            (r"\s++", Whitespace),
+            (r"\s+", Whitespace),
             (r'"', String.Double, ("#pop", "args", "dq_string")),
             (r"'", String.Single, ("#pop", "args", "sq_string")),
             goto(("#pop", "args", "regex_word")),
         ],
         # upstream NAME { ... }
         "upstream_args": [
-            (r"\s++", Whitespace),
-            (r"#[^\n]*+", Comment.Single),
-            (r"[^\s;{}]++", Name.Label, ("#pop", "args")),
+            (r"\s+", Whitespace),
+            (r"#[^\n]*", Comment.Single),
+            (r"[^\s;{}]+", Name.Label, ("#pop", "args")),
             goto(("#pop", "args")),
         ],
         # The value after `name=`.
         "attr_value": [
             (words(FLAG_WORDS, suffix=TOKEN_END), Keyword.Constant, "#pop"),
             (NUMBER + TOKEN_END, Number, "#pop"),
-            (rf"([\w.-]++)(:)({NUMBER})" + TOKEN_END, bygroups(Name, Punctuation, Number), "#pop"),
+            (rf"([\w.-]+)(:)({NUMBER})" + TOKEN_END, bygroups(Name, Punctuation, Number), "#pop"),
             goto(("#pop", "word")),
         ],
         # The regex after a `~` or `~*` operator: quoted or not.
@@ -384,10 +391,10 @@ class NginxLexer(RegexLexer):
         "table_block": table_rules(()),
         "types_block": [
             (r"\}", Punctuation, "#pop"),
-            (r"\s++", Whitespace),
-            (r"#[^\n]*+", Comment.Single),
+            (r"\s+", Whitespace),
+            (r"#[^\n]*", Comment.Single),
             (r";", Punctuation),
-            (r"[\w.+-]++/[\w.+-]++" + TOKEN_END, String, "args"),  # text/html html htm;
+            (r"[\w.+-]+/[\w.+-]+" + TOKEN_END, String, "args"),  # text/html html htm;
             goto("args"),
         ],
         "lua_block": lua_rules(Punctuation),

@@ -141,6 +141,43 @@ def test_random_input_round_trips_without_errors():
         assert all(value for _, _, value in tokens), f"empty token in {text!r}"
 
 
+#: Long tokens whose last check fails (a token end, `:`, `]`, `}`, a closing quote or parenthesis),
+#: each about 20,000 characters: a pattern that backtracks badly, or a rule that re-reads the rest
+#: of the token from every character, would hang here. Speed itself is measured by the benchmarks.
+HOSTILE_INPUTS = {
+    "braces inside one word": "a{" * 10_000,
+    "digits then a letter": "x " + "1" * 20_000 + "x;",
+    "digits as a directive": "1" * 20_000 + "x",
+    "times then a letter": "x " + "1h" * 10_000 + "x",
+    "a host whose port is no number": "x " + "a." * 10_000 + ":1x",
+    "an IPv6 bracket never closed": "x [" + "a:" * 10_000,
+    "a URL scheme that stops short": "x h" + "a" * 20_000 + ":/",
+    "a ${ never closed": "x ${" + "a" * 20_000,
+    "many ${ never closed": "x " + "${a" * 7_000,
+    "dollars": "x " + "$" * 20_000,
+    "backslashes": "x " + "\\" * 20_000,
+    "a string never closed": 'x "' + "a" * 20_000,
+    "escaped quotes, never closed": 'x "' + '\\"' * 10_000,
+    "a server without its block": "server" + " " * 20_000 + "x;",
+    "almost a *_by_lua_block": "a_" * 10_000,
+    "closing parentheses in if": "if (" + ")" * 20_000,
+    "closing parentheses in an if regex": "if ($a ~ " + ")" * 20_000,
+    "a MIME type that is no token": "types { " + "a" * 10_000 + "/" + "b" * 10_000 + "x{",
+    "a named location": "location @" + "a" * 20_000,
+    "nested blocks": "{" * 10_000 + "}" * 10_000,
+    "stray double quotes in Lua": "content_by_lua_block {\n" + '"\\' * 10_000 + "\n}",
+    "stray single quotes in Lua": "content_by_lua_block {\n" + "'\\" * 10_000 + "\n}",
+    "everything in one word": "x " + "a{1}$b\\;" * 2_500,
+}
+
+
+@pytest.mark.parametrize("text", HOSTILE_INPUTS.values(), ids=HOSTILE_INPUTS.keys())
+def test_long_hostile_token_lexes_to_completion_without_loss(text: str):
+    tokens = list(NginxLexer(stripnl=False, ensurenl=False).get_tokens_unprocessed(text))
+    assert [value for _, token, value in tokens if token in Error] == []
+    assert "".join(value for _, _, value in tokens) == text
+
+
 # --- `#`: comments only at the start of a token ---------------------------------------------
 
 
@@ -467,6 +504,15 @@ def test_lua_block_is_text_and_stays_in_step():
     assert errors(tokens) == []
     assert [v for t, v in tokens if t is Punctuation] == ["{", "}", ";"]
     assert '"}"' in [v for t, v in tokens if t is Text]
+    assert types_of(tokens, "listen") == [Keyword]
+
+
+def test_stray_quote_in_lua_takes_the_rest_of_its_line():
+    """A quoted Lua string ends at its line, so braces after an unclosed quote are in it."""
+    text = 'content_by_lua_block {\n    ngx.say("unclosed {)\n}\nlisten 80;\n'
+    tokens = lex(text)
+    assert '"unclosed {)' in [v for t, v in tokens if t is Text]
+    assert [v for t, v in tokens if t is Punctuation] == ["{", "}", ";"]
     assert types_of(tokens, "listen") == [Keyword]
 
 
