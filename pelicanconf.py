@@ -42,6 +42,13 @@ PLUGINS = ["guide_plugins"]
 # Files the site serves that no generator reports: links to them are valid.
 EXTRA_SITE_PATHS = ["sitemap.xml", "pagefind/pagefind.js"]
 
+# reStructuredText posts read no other file of the machine (`include`, `csv-table :file:`) and pass
+# no raw HTML through: either directive fails the build. The project's reader enforces this
+# whatever DOCUTILS_SETTINGS says; RST_RAW_HTML = True lets `.. raw:: html` through, for a site
+# whose authors are all trusted (file insertion stays off).
+DOCUTILS_SETTINGS = {"file_insertion_enabled": False, "raw_enabled": False}
+RST_RAW_HTML = False
+
 # Fenced code is handled by the project's extension (highlighted only with the named lexer);
 # toc gives headings stable ids.
 MARKDOWN = {

@@ -17,10 +17,11 @@ from pelican import signals
 from guide_plugins import memo, parallel_read
 from guide_plugins.chapters import DEFAULT_CHAPTER_NAV_LIMIT, build_chapters, guide_pages
 from guide_plugins.choices import load_icons, resolve_choices
+from guide_plugins.dates import check_dates
 from guide_plugins.page_details import last_commit_dates, outline
 from guide_plugins.preview import reuse_static_links, writer_for
 from guide_plugins.problems import ContentError, ProblemLog
-from guide_plugins.rst_html import use_guide_rst_reader
+from guide_plugins.rst_html import report_docutils_problems, use_guide_rst_reader
 from guide_plugins.site_index import SiteIndex
 from guide_plugins.site_links import absolutize
 from guide_plugins.sitemap import render_sitemap, sitemap_entries
@@ -98,7 +99,10 @@ def on_all_generators_finalized(generators) -> None:
 
 def register() -> None:
     signals.initialized.connect(on_initialized)
-    signals.readers_init.connect(use_guide_rst_reader)  # reST literals as <code>, not <tt>
+    signals.readers_init.connect(use_guide_rst_reader)  # safe reST, its messages as problems, literals as <code>
+    signals.article_generator_context.connect(report_docutils_problems)
+    signals.page_generator_context.connect(report_docutils_problems)
+    signals.readers_init.connect(check_dates)  # a bad date: one line naming the file and the field
     signals.all_generators_finalized.connect(on_all_generators_finalized)
     signals.finalized.connect(on_finalized)
     signals.get_writer.connect(writer_for)  # `invoke serve`: render only what changed
