@@ -20,6 +20,10 @@ PAGE_URL = PAGE_SAVE_AS = "{slug}.html"
 # Blog posts live in content/blog/ and publish at /blog/{slug}.html.
 ARTICLE_PATHS = ["blog"]
 ARTICLE_URL = ARTICLE_SAVE_AS = "blog/{slug}.html"
+# A page's or post's own save_as, url, template, lang (other than DEFAULT_LANG) or translation
+# field would move it out of this scheme or render it with another template: the build refuses
+# them. True lets them through (a page still cannot take a path the site writes, like /index.html).
+ALLOW_PAGE_OVERRIDES = False
 STATIC_PATHS = ["images", "extra/.nojekyll"]
 # GitHub Pages: serve files as they are (no Jekyll processing).
 EXTRA_PATH_METADATA = {"extra/.nojekyll": {"path": ".nojekyll"}}
@@ -71,13 +75,9 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
-CHAPTERS = {
-    "01": "Foundations",
-    "02": "Clients",
-    "03": "Servers in Python",
-    "04": "Deployment",
-    "05": "Production concerns",
-}
+# Chapter titles and the code-block policy belong to the content: content/guide.toml.
+# CHAPTERS here is only the fallback for a content tree without titles of its own.
+CHAPTERS = {}
 # A page's sidebar lists at most this many chapter titles, and this many pages of its chapter,
 # around the current one; the rest are a link to the table of contents away. This keeps every
 # page's size the same however large the guide grows.

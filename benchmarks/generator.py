@@ -3,7 +3,8 @@
 Every page has the header of the README's authors' guide (title, slug, sort-order, meta and
 "what's next" choices that point at pages that exist), prose with inline code and site links,
 h2/h3 headings, ``python {illustrative}`` and ``nginx {illustrative context="server"}`` blocks.
-A few blog posts (Markdown and reStructuredText) and one image complete the site.
+A few blog posts (Markdown and reStructuredText), one image and the tree's ``guide.toml``
+(chapter titles, the code-block rule) complete the site.
 
 Page ``k`` has the same shape and words whatever N is; only the pages its links and choices
 point to depend on N. Its words come from a generator seeded with ``k % BODY_PERIOD`` and its
@@ -189,7 +190,14 @@ def generate(content: str, pages: int, chapters: int | None = None, posts: int =
 
     post_paths = [_post(content, number, slugs, seed) for number in range(posts)]
     _write(content, os.path.join("images", "diagram.svg"), DIAGRAM)
+    _write(content, "guide.toml", _tree_settings(chapters))
     return GeneratedSite(content, generated, chapters, post_paths)
+
+
+def _tree_settings(chapters: int) -> str:
+    """The tree's guide.toml: the guide's code-block rule and a title for every chapter."""
+    titles = "".join(f'{number:02d} = "Chapter {number}"\n' for number in range(1, chapters + 1))
+    return f'tested_or_illustrative = ["python", "nginx"]\n\n[chapters]\n{titles}'
 
 
 def edit_page(path: str, revision: int) -> None:

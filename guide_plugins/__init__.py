@@ -26,7 +26,9 @@ from guide_plugins.site_index import SiteIndex
 from guide_plugins.site_links import absolutize
 from guide_plugins.sitemap import render_sitemap, sitemap_entries
 from guide_plugins.theme_assets import STYLESHEET, make_assets
-from guide_plugins.validation import check_encoding, validate_site
+from guide_plugins.source_files import check_source_files
+from guide_plugins.tree_settings import apply_tree_settings
+from guide_plugins.validation import check_sources, validate_site
 
 PROBLEMS_SETTING = "GUIDE_PROBLEMS"
 THEME_ASSETS_SETTING = "GUIDE_THEME_ASSETS"
@@ -44,7 +46,12 @@ def on_initialized(pelican) -> None:
     settings = pelican.settings
     settings.setdefault("CHAPTER_NAV_LIMIT", DEFAULT_CHAPTER_NAV_LIMIT)  # the sidebar's and home page's
     memo.next_build()
-    check_encoding(settings["PATH"], problem_log(settings))
+    log = problem_log(settings)
+    apply_tree_settings(settings, log)  # content/guide.toml: chapters, code policy
+    check_source_files(settings["PATH"], log)  # no link out of the tree, no huge page
+    if log.errors:  # the tree itself is wrong: reading its pages would only add echoes of that
+        raise ContentError(log.errors)
+    check_sources(settings, log)  # UTF-8, readable, headers as written
     assets = make_assets(settings["THEME"], settings["PYGMENTS_LIGHT_STYLE"], settings["PYGMENTS_DARK_STYLE"])
     settings[THEME_ASSETS_SETTING] = assets
     settings["THEME_ASSET_VERSION"] = assets.version
@@ -73,7 +80,7 @@ def on_all_generators_finalized(generators) -> None:
     log = problem_log(settings)
     index = SiteIndex.from_generators(generators, settings)
     icons = load_icons(settings["THEME"])
-    validate_site(index, set(icons), log)
+    validate_site(index, set(icons), log, settings)
     if log.errors:
         raise ContentError(log.errors)
 

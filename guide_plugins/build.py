@@ -26,6 +26,7 @@ from pelican.settings import read_settings
 from guide_plugins import PROBLEMS_SETTING, SITE_INDEX_SETTING
 from guide_plugins.chapters import DEFAULT_CHAPTER_NAV_LIMIT, nav_limit_problem
 from guide_plugins.output_folder import OutputRefused, check_output, replace_folder, staging_folder
+from guide_plugins.source_files import SOURCE_SUFFIXES
 from guide_plugins.preview import PreviewState, merge, start
 from guide_plugins.problems import ERROR, WARNING, ContentError, ProblemLog
 
@@ -117,7 +118,7 @@ def _run_into(staging, output_path, settings, problems, strict, search, preview)
     incremental = run is not None and run.incremental
     try:
         # Pelican's own "Done: ..." line goes to stdout; the caller prints its own summary.
-        with _pelican_log_to(problems), contextlib.redirect_stdout(io.StringIO()):
+        with _pelican_log_to(problems, settings["PATH"]), contextlib.redirect_stdout(io.StringIO()):
             Pelican(settings).run()
     except ContentError:
         pass  # its problems are in the log already
@@ -225,39 +226,58 @@ def _finish_search_index(indexing: subprocess.Popen, problems: ProblemLog) -> No
 
 
 MISSING_FIELD_RE = re.compile(r"^Skipping (?P<path>.+?): could not find information about '(?P<field>[\w-]+)'")
-CONTENT_SUFFIXES = (".md", ".markdown", ".rst")
+#: Pelican's warnings about two pages or posts with one slug (pelican.utils.process_translations).
+DUPLICATE_SLUG_RE = re.compile(r"^There are %s (?:items|original \(not translated\) items)")
+CONTENT_SUFFIXES = SOURCE_SUFFIXES
 
 
 class _ProblemHandler(logging.Handler):
     """Turns Pelican's own warnings and errors into problems of the build."""
 
-    def __init__(self, problems: ProblemLog):
+    def __init__(self, problems: ProblemLog, content_path: str):
         super().__init__(logging.WARNING)
         self.problems = problems
+        self.content_path = content_path
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage().strip()
-        if record.exc_info and record.exc_info[1] is not None:
-            message = f"{message}: {record.exc_info[1]}"
+        # Pelican logs "Could not process X" from inside its `except`, without the exception
+        # unless DEBUG is set; the exception being handled is still the reason.
+        error = record.exc_info[1] if record.exc_info else sys.exc_info()[1]
+        if error is not None:
+            message = f"{message}: {_reason(error)}"
         severity = WARNING if record.levelno < logging.ERROR else ERROR
+        if DUPLICATE_SLUG_RE.match(record.msg if isinstance(record.msg, str) else ""):
+            return  # the validation says which two files share a slug, in one line
         missing = MISSING_FIELD_RE.match(message)
         if missing:  # Pelican skips a post without a date before the plugins see it
             field = missing["field"]
             self.problems.add(missing["path"], field, f"missing; add `{field}: ...` (Markdown) or `:{field}: ...` (reStructuredText) to the header", severity)
             return
-        named = [arg for arg in record.args or () if isinstance(arg, str) and arg.endswith(CONTENT_SUFFIXES)]
-        if any(known.endswith(arg) for arg in named for known in self.problems.paths()):
+        # A file is named as a path (absolute, or relative to the content) or as the page itself.
+        named = [str(arg) for arg in record.args or () if str(arg).endswith(CONTENT_SUFFIXES)]
+        if any(known.endswith(arg) or os.path.abspath(known) == arg for arg in named for known in self.problems.paths()):
             return  # e.g. Pelican's "Could not process" for a file the plugins explained better
-        self.problems.add(named[0] if named else "", "pelican", message, severity)
+        path = os.path.join(self.content_path, named[0]) if named else ""
+        if error is not None and message.startswith("Could not process"):
+            self.problems.add(path, "read", f"cannot read this file: {_reason(error)}", severity)
+            return
+        self.problems.add(path, "pelican", message, severity)
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, RecursionError):
+        return "its Markdown nests too deeply (lists or quotes inside each other); flatten it"
+    return f"{type(error).__name__}: {error}"
 
 
 @contextlib.contextmanager
-def _pelican_log_to(problems: ProblemLog):
+def _pelican_log_to(problems: ProblemLog, content_path: str):
     # Pelican drops a warning it has seen before in this process; every build must see its own.
     LimitFilter._raised_messages.clear()
     LimitFilter._group_count.clear()
     logger = logging.getLogger("pelican")
-    handler = _ProblemHandler(problems)
+    handler = _ProblemHandler(problems, content_path)
     saved = logger.handlers[:], logger.propagate
     logger.handlers[:] = [handler]
     logger.propagate = False

@@ -84,6 +84,16 @@ def guide_pages(pages: list) -> list:
     return sorted(listed, key=sort_key)
 
 
+def untitled_chapters(pages: list, chapter_titles: dict[str, str]) -> list[tuple[str, object]]:
+    """(number, first page) of each chapter of the reading order that has no title of its own."""
+    firsts: dict[str, object] = {}
+    for page in guide_pages(pages):
+        number = sort_key(page)[:2]
+        if not chapter_titles.get(number):
+            firsts.setdefault(number, page)
+    return list(firsts.items())
+
+
 def build_chapters(pages: list, chapter_titles: dict[str, str], nav_limit: int = DEFAULT_CHAPTER_NAV_LIMIT) -> list[Chapter]:
     """Group pages (in reading order) into chapters; give each page its neighbours and its sidebar."""
     ordered = guide_pages(pages)

@@ -16,6 +16,12 @@ own lexer). The braces hold attributes:
 
 Because the page's "tested" mark and the tests both come from :func:`iter_fences`, the two
 cannot drift apart.
+
+Fences are found by reading the text line by line (:func:`fence_spans`), in time linear in its
+length whatever it holds, with CommonMark's rule for closing: a line at the start of which the
+opening fence's character appears at least as many times, and nothing else. Whether a block in
+some language must carry ``test`` or ``illustrative`` is the content tree's own policy (the
+``TESTED_OR_ILLUSTRATIVE`` setting), given to :func:`iter_fences` as ``policy``.
 """
 
 from __future__ import annotations
@@ -30,6 +36,9 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_all_lexers, get_lexer_by_name
 from pygments.util import ClassNotFound
 
+#: The regex form of a fenced block, for callers that strip blocks from a text (the content
+#: tests). It closes a block only with the same fence as the one that opened it; the plugins use
+#: :func:`fence_spans`, which reads lines and closes blocks the CommonMark way.
 FENCE_RE = re.compile(
     r"^(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n]*?)[ \t]*\n"
     r"(?P<code>.*?)"
@@ -41,8 +50,6 @@ ATTR_RE = re.compile(r"""\s*(?P<key>[a-z][a-z0-9-]*)(?:=(?:"(?P<dq>[^"]*)"|'(?P<
 TEST_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 KNOWN_ATTRIBUTES = {"test", "illustrative", "title", "context"}
-#: Languages whose blocks must say whether the test suite runs them.
-CHECKED_LANGUAGES = {"python", "javascript", "nginx"}
 NGINX_CONTEXTS = ("main", "http", "server", "location")
 
 
@@ -74,14 +81,87 @@ class Fence:
         return self.attrs.get("context", "http")
 
 
-def iter_fences(text: str) -> Iterator[Fence]:
-    """Yield the fenced code blocks of a Markdown text, in order."""
-    for match in FENCE_RE.finditer(text):
-        line = text.count("\n", 0, match.start()) + 1
-        yield parse_fence(match.group("info"), match.group("code"), line)
+@dataclasses.dataclass(frozen=True)
+class FenceSpan:
+    """Where one fenced block lies in a list of lines (0-based indexes)."""
+
+    start: int  #: the opening fence's line
+    end: int | None  #: the closing fence's line, or None when the block is never closed
+    fence: str  #: the opening fence as written: ``` or ~~~~ ...
+    info: str  #: the text after the opening fence, without surrounding blanks
+    nested: int | None = None  #: a line inside that looks like a block opening (a forgotten close)
 
 
-def parse_fence(info: str, code: str, line: int) -> Fence:
+def _fence_of(line: str) -> tuple[str, str] | None:
+    """(fence, info) when a line opens a fence at its start, else None."""
+    char = line[:1]
+    if char not in ("`", "~"):
+        return None
+    length = len(line) - len(line.lstrip(char))
+    if length < 3:
+        return None
+    info = line[length:].strip(" \t")
+    if char == "`" and "`" in info:
+        return None  # CommonMark: ```a``` is inline code, not a fence
+    return line[:length], info
+
+
+def fence_spans(lines: list[str]) -> Iterator[FenceSpan]:
+    """The fenced blocks of a Markdown text's lines, in order; the last may be unclosed."""
+    open_span: FenceSpan | None = None
+    for number, line in enumerate(lines):
+        found = _fence_of(line)
+        if open_span is None:
+            if found:
+                open_span = FenceSpan(number, None, found[0], found[1])
+            continue
+        if found is None or found[0][0] != open_span.fence[0] or len(found[0]) < len(open_span.fence):
+            continue
+        if not found[1]:
+            yield dataclasses.replace(open_span, end=number)
+            open_span = None
+        elif open_span.nested is None:
+            open_span = dataclasses.replace(open_span, nested=number)
+    if open_span is not None:
+        yield open_span
+
+
+def iter_fences(text: str, *, policy=()) -> Iterator[Fence]:
+    """Yield the closed fenced code blocks of a Markdown text, in order.
+
+    ``policy``: the languages whose blocks must say whether they are tested.
+    """
+    lines = text.split("\n")
+    for span in fence_spans(lines):
+        if span.end is not None:
+            yield parse_fence(span.info, fence_code(lines, span), span.start + 1, policy=policy)
+
+
+def fence_code(lines: list[str], span: FenceSpan) -> str:
+    """The code between a block's fences, each line ending with a newline."""
+    return "".join(line + "\n" for line in lines[span.start + 1 : span.end])
+
+
+def unclosed_fence_problem(text: str) -> tuple[int, str] | None:
+    """(line, message) for the first block of a Markdown text that is never closed, or None.
+
+    A block that holds a line opening another block with the same fence was most likely left
+    open there: its closing fence is the one meant for the inner block, and the block after it
+    runs to the end. That first block is the one to fix, so it is the one reported.
+    """
+    for span in fence_spans(text.split("\n")):
+        if span.nested is not None:
+            return span.start + 1, (
+                f"this fence is never closed before line {span.nested + 1} opens another block; "
+                f"add a closing {span.fence} line before it"
+            )
+        if span.end is None:
+            return span.start + 1, f"this fence is never closed; add a closing {span.fence} line"
+    return None
+
+
+def parse_fence(info: str, code: str, line: int, *, policy=()) -> Fence:
+    """One block from its info string; ``policy``: the languages that must say whether they are tested."""
     match = INFO_RE.match(info)
     if not match:
         return Fence(line, info, None, {}, code, (f"cannot read {info!r}; write ```LANGUAGE {{attributes}}",))
@@ -93,7 +173,7 @@ def parse_fence(info: str, code: str, line: int) -> Fence:
         if lang is None:
             problems.append(_unknown_language(raw_lang))
             lang = raw_lang
-    problems.extend(_attribute_problems(lang, attrs))
+    problems.extend(_attribute_problems(lang, attrs, policy))
     return Fence(line, info, lang, attrs, code, tuple(problems))
 
 
@@ -115,7 +195,7 @@ def _parse_attrs(text: str) -> tuple[dict[str, str], list[str]]:
     return attrs, problems
 
 
-def _attribute_problems(lang: str | None, attrs: dict[str, str]) -> list[str]:
+def _attribute_problems(lang: str | None, attrs: dict[str, str], policy=()) -> list[str]:
     problems = []
     for key in attrs.keys() - KNOWN_ATTRIBUTES:
         hint = _did_you_mean(key, KNOWN_ATTRIBUTES)
@@ -124,7 +204,7 @@ def _attribute_problems(lang: str | None, attrs: dict[str, str]) -> list[str]:
         problems.append(f"test={attrs['test']!r} must be lowercase words joined by hyphens")
     if "test" in attrs and "illustrative" in attrs:
         problems.append("a block is either test=\"ID\" or illustrative, not both")
-    if lang in CHECKED_LANGUAGES and "test" not in attrs and "illustrative" not in attrs:
+    if lang in policy and "test" not in attrs and "illustrative" not in attrs:
         problems.append(
             f"{lang} blocks must say whether they are tested: add {{test=\"ID\"}} and a test, "
             "or {illustrative}"

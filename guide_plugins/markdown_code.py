@@ -16,7 +16,7 @@ from markdown.preprocessors import Preprocessor
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 
-from guide_plugins.code_fences import FENCE_RE, lexer_for, parse_fence
+from guide_plugins.code_fences import fence_code, fence_spans, lexer_for, parse_fence
 
 _FORMATTER = HtmlFormatter(nowrap=True)
 #: One lexer per language for the whole process: Pygments lexers keep no state between texts,
@@ -47,14 +47,19 @@ def render_fence(fence) -> str:
 
 class FencedCodePreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
-        text = "\n".join(lines)
-
-        def replace(match):
-            fence = parse_fence(match.group("info"), match.group("code"), line=0)
-            placeholder = self.md.htmlStash.store(render_fence(fence))
-            return f"\n\n{placeholder}\n\n"
-
-        return FENCE_RE.sub(replace, text).split("\n")
+        """Each closed block becomes a stashed placeholder between blank lines; an unclosed one is
+        left as text (the validation fails the build on it)."""
+        output: list[str] = []
+        done = 0
+        for span in fence_spans(lines):
+            if span.end is None:
+                break
+            fence = parse_fence(span.info, fence_code(lines, span), line=0)
+            output.extend(lines[done : span.start])
+            output.extend(["", "", self.md.htmlStash.store(render_fence(fence)), "", ""])
+            done = span.end + 1
+        output.extend(lines[done:])
+        return output
 
 
 class CodeBlocksExtension(Extension):

@@ -11,7 +11,9 @@ A guide page starts with::
     choice1text: Why pick WebSockets over polling or server-sent events?
 
 The checks here look at one file at a time; checks across files (unique slugs, link targets)
-live in :mod:`guide_plugins.validation`.
+live in :mod:`guide_plugins.validation`. Most read the metadata Pelican made of a file; those
+Pelican cannot answer (a field given twice, which its reader merges or drops, or a field that
+stops it from reading the file) read the header as written (:func:`read_header`).
 """
 
 from __future__ import annotations
@@ -20,23 +22,50 @@ import dataclasses
 import difflib
 import re
 
+from pelican.contents import Article, Page
+
 from guide_plugins.memo import Reuse
 
 REQUIRED_PAGE_FIELDS = ("title", "slug", "sort-order", "meta")
 REQUIRED_POST_FIELDS = ("title", "slug", "date")
 MAX_CHOICES = 4
 CHOICE_PARTS = ("url", "icon", "text")
-CHOICE_FIELD_RE = re.compile(r"^choice(?P<number>\d+)(?P<part>url|icon|text)$")
+# Digits are [0-9], never \d: \d also matches full-width and Arabic-Indic digits.
+CHOICE_FIELD_RE = re.compile(r"^choice(?P<number>[0-9]+)(?P<part>url|icon|text)$")
 
 #: Fields Pelican or the theme understand besides the required ones and the choices.
 OPTIONAL_FIELDS = {
-    "category", "status", "template", "modified", "date", "summary", "author", "authors",
-    "lang", "translation", "tags",
+    "category", "status", "modified", "date", "summary", "author", "authors", "lang", "tags",
     "reader",  # added by Pelican itself
 }  # fmt: skip
+STATUSES = ("published", "hidden", "draft")
+#: Fields whose value may go on several lines (indented four spaces): Pelican joins a summary
+#: (FORMATTED_FIELDS); any other value becomes a list, shown as one or cut to its first line.
+MULTILINE_FIELDS = ("summary",)
+
+#: Fields Pelican honours that move a page away from /{slug}.html or render it with another
+#: template: errors unless the ALLOW_PAGE_OVERRIDES setting is true. ``lang`` only when it is
+#: not the site's language (another language publishes at another URL).
+OVERRIDE_FIELDS = ("save_as", "url", "template", "lang", "translation")
+ALLOW_OVERRIDES_SETTING = "ALLOW_PAGE_OVERRIDES"
+
+#: Names under which Pelican (or these plugins) keep a page's own data: Pelican sets every
+#: header field as an attribute of the page, so a field of such a name replaces that data
+#: (``settings: x`` breaks the page, ``_content: x`` replaces its body).
+INTERNAL_NAMES = frozenset(
+    {name.lower() for name in dir(Page) + dir(Article)}
+    | {
+        "settings", "metadata", "translations", "source_path", "relative_source_path",
+        "in_default_lang", "date_format", "timezone", "locale_date", "locale_modified",
+        "override_save_as", "override_url", "_content", "_context", "_summary", "_status",
+        # set by guide_plugins on every page
+        "chapter", "chapter_nav", "previous_page", "next_page", "choices", "outline",
+        "last_updated", "source_relpath", "_authored_content",
+    }
+) - set(REQUIRED_PAGE_FIELDS) - OPTIONAL_FIELDS - set(OVERRIDE_FIELDS)  # fmt: skip
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-SORT_ORDER_RE = re.compile(r"^(?P<chapter>\d{2})(?P<position>\d{2})$")
+SORT_ORDER_RE = re.compile(r"^(?P<chapter>[0-9]{2})(?P<position>[0-9]{2})$")
 META_MAX_LENGTH = 160
 
 #: Font Awesome class names that change how an icon is drawn, not which icon: ignored.
@@ -90,12 +119,12 @@ def check_page_fields(metadata: dict) -> list[FieldProblem]:
     ]
     slug = text_field(metadata, "slug")
     if slug and not SLUG_RE.match(slug):
-        problems.append(FieldProblem("slug", f"{slug!r} must be lowercase words joined by hyphens, e.g. {suggest_slug(slug)!r}"))
+        problems.append(FieldProblem("slug", slug_problem(slug)))
     order = text_field(metadata, "sort-order")
     if order:
         match = SORT_ORDER_RE.match(order)
         if not match:
-            problems.append(FieldProblem("sort-order", f"{order!r} must be exactly four digits: chapter then position, e.g. 0302"))
+            problems.append(FieldProblem("sort-order", f"{order!r} must be exactly four digits (0-9): chapter then position, e.g. 0302"))
         elif match["chapter"] == "00" or match["position"] == "00":
             problems.append(FieldProblem("sort-order", f"{order!r}: chapters and positions start at 01, e.g. 0101"))
     meta = text_field(metadata, "meta")
@@ -113,7 +142,7 @@ def check_post_fields(metadata: dict) -> list[FieldProblem]:
     ]
     slug = text_field(metadata, "slug")
     if slug and not SLUG_RE.match(slug):
-        problems.append(FieldProblem("slug", f"{slug!r} must be lowercase words joined by hyphens, e.g. {suggest_slug(slug)!r}"))
+        problems.append(FieldProblem("slug", slug_problem(slug)))
     return problems
 
 
@@ -121,8 +150,8 @@ def _unknown_fields(metadata: dict) -> list[FieldProblem]:
     known = set(REQUIRED_PAGE_FIELDS) | OPTIONAL_FIELDS
     problems = []
     for name in metadata:
-        if name in known or CHOICE_FIELD_RE.match(name):
-            continue
+        if name in known or CHOICE_FIELD_RE.match(name) or name in OVERRIDE_FIELDS or name in INTERNAL_NAMES:
+            continue  # the last two: errors of check_header (or allowed by a setting)
         choice_fields = {f"choice{n}{part}" for n in range(1, MAX_CHOICES + 1) for part in CHOICE_PARTS}
         hint = did_you_mean(name, known | choice_fields)
         problems.append(FieldProblem(name, f"unknown field{hint}; it is ignored", warning=True))
@@ -181,5 +210,176 @@ def icon_name(classes: str) -> str:
     return names[0].removeprefix("fa-") if names else ""
 
 
+def slug_problem(slug: str) -> str:
+    """The one message for a slug that is not lowercase words joined by hyphens (from the
+    metadata or from the header as written: the log keeps one of two equal lines)."""
+    return f"{slug!r} must be lowercase words joined by hyphens, e.g. {suggest_slug(slug)!r}"
+
+
 def suggest_slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "my-page"
+
+
+# --- The header as written ------------------------------------------------------------------
+
+#: Python-Markdown's ``meta`` extension, which Pelican's Markdown reader uses: a field line, a
+#: continuation line (indented four spaces), the optional YAML-style fences around the header.
+MD_FIELD_RE = re.compile(r"^[ ]{0,3}(?P<name>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
+MD_MORE_RE = re.compile(r"^[ ]{4,}")
+MD_BEGIN_RE = re.compile(r"^-{3}(\s.*)?")
+MD_END_RE = re.compile(r"^(-{3}|\.{3})(\s.*)?")
+#: A reStructuredText field (``:date: 2026-11-01``) and a section title's adornment line.
+RST_FIELD_RE = re.compile(r"^:(?P<name>[^:\s][^:]*):(?:\s+(?P<value>.*)|$)")
+RST_ADORNMENT_RE = re.compile(r"""^([!-/:-@\[-`{-~])\1+\s*$""")
+
+
+@dataclasses.dataclass(frozen=True)
+class HeaderField:
+    name: str  #: lowercased, as Pelican sees it
+    value: str  #: the first line of the value
+    line: int  #: 1-based
+
+
+@dataclasses.dataclass(frozen=True)
+class Header:
+    """The fields at the top of a source file, as the author wrote them, in order."""
+
+    fields: tuple[HeaderField, ...] = ()
+    #: a line that ends a Markdown header early although fields follow it (``sort order: 0101``)
+    stray: HeaderField | None = None
+    lost: tuple[str, ...] = ()  #: the names of the fields after the stray line: Pelican never sees them
+    #: Markdown continuation lines (indented four spaces): (line, the field they continue)
+    continued: tuple[tuple[int, HeaderField], ...] = ()
+
+    def first(self, name: str) -> str:
+        return next((field.value for field in self.fields if field.name == name), "")
+
+
+def read_header(text: str, rst: bool = False) -> Header:
+    """The header of a Markdown file (the lines before the first blank one) or the docinfo of a
+    reStructuredText one, read the way Pelican's readers read it."""
+    lines = text.removeprefix("\ufeff").split("\n")
+    return _read_rst_header(lines) if rst else _read_markdown_header(lines)
+
+
+def _read_markdown_header(lines: list[str]) -> Header:
+    fields: list[HeaderField] = []
+    continued: list[tuple[int, HeaderField]] = []
+    start = 1 if lines and MD_BEGIN_RE.match(lines[0]) else 0
+    for number in range(start, len(lines)):
+        line = lines[number].expandtabs(4)  # as Python-Markdown sees it
+        if not line.strip() or MD_END_RE.match(line):
+            break
+        field = MD_FIELD_RE.match(line)
+        if field:
+            fields.append(HeaderField(field["name"].lower(), field["value"].strip(), number + 1))
+        elif MD_MORE_RE.match(line) and fields:
+            continued.append((number + 1, fields[-1]))
+        else:
+            return Header(tuple(fields), *_stray(lines, number), tuple(continued))
+    return Header(tuple(fields), continued=tuple(continued))
+
+
+def _stray(lines: list[str], number: int) -> tuple[HeaderField | None, tuple[str, ...]]:
+    """The line that ended a header, when field lines follow it before the next blank line."""
+    lost = []
+    for line in lines[number + 1 :]:
+        if not line.strip():
+            break
+        field = MD_FIELD_RE.match(line.expandtabs(4))
+        if field:
+            lost.append(field["name"].lower())
+    if not lost:
+        return None, ()  # the body simply starts here
+    return HeaderField("", lines[number].strip(), number + 1), tuple(lost)
+
+
+def _read_rst_header(lines: list[str]) -> Header:
+    """The first field list after the document's title(s): Pelican's metadata of a reST file."""
+    number = 0
+    while number < len(lines):
+        if not lines[number].strip():
+            number += 1
+        elif title := _rst_title_length(lines, number):
+            number += title
+        else:
+            break
+    fields = []
+    for number in range(number, len(lines)):
+        line = lines[number]
+        field = RST_FIELD_RE.match(line)
+        if field:
+            fields.append(HeaderField(field["name"].strip().lower(), (field["value"] or "").strip(), number + 1))
+        elif not (fields and line[:1].isspace() and line.strip()):  # a field's value goes on, indented
+            break
+    return Header(tuple(fields))
+
+
+def _rst_title_length(lines: list[str], number: int) -> int:
+    """How many lines a section title starting at ``number`` takes: 3 with an overline, 2 without, else 0."""
+
+    def adornment(at: int) -> bool:
+        return at < len(lines) and bool(RST_ADORNMENT_RE.match(lines[at]))
+
+    if adornment(number) and number + 1 < len(lines) and lines[number + 1].strip() and adornment(number + 2):
+        return 3
+    return 2 if adornment(number + 1) else 0
+
+
+def check_header(header: Header, kind: str = "page", *, site_lang: str = "en", allow_overrides: bool = False, published_at: str = "") -> list[FieldProblem]:
+    """Rules the header as written must follow; ``kind`` is "page" or "post"."""
+    problems = _repeated_fields(header)
+    for line, field in header.continued:
+        if field.name not in MULTILINE_FIELDS:
+            problems.append(FieldProblem(f"line {line}", f"field {field.name!r} goes on one line (Pelican makes a list of a continued value); join this line to line {field.line}"))
+    if header.stray is not None:
+        shown = header.stray.value if len(header.stray.value) <= 40 else header.stray.value[:37] + "..."
+        problems.append(FieldProblem(
+            f"line {header.stray.line}",
+            f"{shown!r} is not a field line (a name is ASCII letters, digits, - and _), so the header "
+            "ends here and the fields below it show as text; fix the name",
+        ))  # fmt: skip
+    for field in _unique(header.fields):
+        problem = _field_rule(field, kind, site_lang, allow_overrides, published_at)
+        if problem:
+            problems.append(FieldProblem(field.name, problem))
+    return problems
+
+
+def _repeated_fields(header: Header) -> list[FieldProblem]:
+    first_lines: dict[str, int] = {}
+    problems = []
+    for field in header.fields:
+        first = first_lines.setdefault(field.name, field.line)
+        if first != field.line:
+            problems.append(FieldProblem(f"line {field.line}", f"field {field.name!r} is already given on line {first}; keep one"))
+    return problems
+
+
+def _unique(fields) -> list[HeaderField]:
+    """Each field's first occurrence (a repeated one is reported once, as repeated)."""
+    firsts: dict[str, HeaderField] = {}
+    for field in fields:
+        firsts.setdefault(field.name, field)
+    return list(firsts.values())
+
+
+def _field_rule(field: HeaderField, kind: str, site_lang: str, allow_overrides: bool, published_at: str) -> str | None:
+    """What is wrong with one field of the header, or None."""
+    name, value = field.name, field.value
+    if name == "slug" and value and not SLUG_RE.match(value):
+        return slug_problem(value)  # here too, as Pelican skips a page whose slug leaves the output folder
+    if name == "status" and value and value.lower() not in STATUSES:
+        return f"{value!r} is not a status; use {', '.join(STATUSES[:-1])} or {STATUSES[-1]}"
+    if name in INTERNAL_NAMES:
+        return f"Pelican keeps the {kind}'s own data under this name, so the field would replace it; remove or rename it"
+    if name not in OVERRIDE_FIELDS or allow_overrides:
+        return None
+    where = f"the {kind} is published at {published_at}" if published_at else f"the {kind} is published at the URL of its slug"
+    if name in ("save_as", "url"):
+        return f"would write this {kind} outside the guide's URL scheme; remove it ({where})"
+    if name == "template":
+        return f"would render this {kind} with the {value!r} template instead of the guide's; remove it"
+    if name == "lang" and value == site_lang:
+        return None
+    return f"would publish this {kind} as a translation at another URL; remove it (the site's language is {site_lang!r}; {where})"

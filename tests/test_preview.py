@@ -5,10 +5,12 @@ Also: the shortcuts taken for speed give the same answers as the plain code they
 
 from __future__ import annotations
 
+import logging
 import random
 import shutil
 
 import pytest
+from pelican.readers import MarkdownReader
 
 from guide_plugins import memo
 from guide_plugins.build import PREVIEW_OVERRIDES, BuildFailed, build
@@ -176,8 +178,16 @@ def test_reading_pages_on_every_cpu_builds_what_one_cpu_builds(tmp_path, monkeyp
 
     site = generate(str(tmp_path / "content"), parallel_read.MIN_FILES + 6)
     odd = tmp_path / "content" / site.pages[-3].path  # the workers start from the end
-    text = odd.read_text(encoding="utf-8")
-    odd.write_text(text.replace("\nslug: ", f"\nslug: {site.pages[-3].slug}\nslug: ", 1), encoding="utf-8")
+    # The format's own checks leave Pelican nothing to warn about while it reads a page (a field
+    # given twice is an error found before): its Markdown reader warns about this one page.
+    read_markdown = MarkdownReader.read
+
+    def read_and_warn(reader, source_path):
+        if source_path == str(odd):
+            logging.getLogger("pelican.readers").warning("Odd page %s", source_path)
+        return read_markdown(reader, source_path)
+
+    monkeypatch.setattr(MarkdownReader, "read", read_and_warn)
 
     def built(name):
         return build(str(ROOT / "pelicanconf.py"), content=str(tmp_path / "content"), output=str(tmp_path / name))
@@ -186,7 +196,7 @@ def test_reading_pages_on_every_cpu_builds_what_one_cpu_builds(tmp_path, monkeyp
     monkeypatch.setattr(parallel_read, "MIN_FILES", 10**9)
     serial = built("serial")
     assert [str(w) for w in parallel.warnings] == [str(w) for w in serial.warnings]
-    assert any("Duplicate definition of `slug`" in str(w) for w in serial.warnings)
+    assert [str(w) for w in serial.warnings] == [f"warning: {odd}: pelican: Odd page {odd}"]
     assert tree_digest(tmp_path / "parallel") == tree_digest(tmp_path / "serial")
 
 

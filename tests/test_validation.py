@@ -73,6 +73,43 @@ FAULTS = [
     ("nginx context known", replace(THIRD, 'context="server"', 'context="events"'), THIRD, "line 6 code block", "must be one of"),
     ("post date required", replace(LAUNCH, ":date: 2026-11-01\n", ""), LAUNCH, "date", "missing"),
     ("post slug format", replace(NOTES, "slug: notes", "slug: My Notes"), NOTES, "slug", "lowercase words"),
+    # Each header field at most once, whatever its name or case (Pelican keeps one value silently).
+    ("field at most once", replace(SECOND, "meta:", "slug: other\nmeta:"), SECOND, "line 4", "field 'slug' is already given on line 2; keep one"),
+    ("field names ignore case", replace(SECOND, "meta:", "Title: Again\nmeta:"), SECOND, "line 4", "field 'title' is already given on line 1"),
+    ("any field at most once", replace(SECOND, "choice1icon:", "choice1url: /third.html\nchoice1icon:"), SECOND, "line 6", "field 'choice1url' is already given on line 5"),
+    ("post field at most once", replace(NOTES, "date:", "title: Again\ndate:"), NOTES, "line 4", "field 'title' is already given on line 1"),
+    ("reST field at most once", replace(LAUNCH, ":date: 2026-11-01", ":date: 2026-11-01\n:date: 2026-12-01"), LAUNCH, "line 7", "field 'date' is already given on line 6"),
+    ("a value goes on one line", replace(SECOND, "meta: The second page, with", "meta: The second page,\n    with"), SECOND, "line 5", "field 'meta' goes on one line (Pelican makes a list of a continued value); join this line to line 4"),
+    ("header lines are fields", replace(SECOND, "sort-order: 0102", "sort order: 0102"), SECOND, "line 3", "'sort order: 0102' is not a field line"),
+    # Every fence closes; the opening fence's line is named.
+    ("fence closes", append(THIRD, "\n```python {illustrative}\nprint(1)\n"), THIRD, "line 26 code block", "this fence is never closed; add a closing ``` line"),
+    ("tilde fence closes", append(SECOND, "\n~~~~\nplain\n~~~\n"), SECOND, "line 13 code block", "add a closing ~~~~ line"),
+    ("fence closes before the next opens", replace(THIRD, "```console", "```python {illustrative}\nprint(1)\n\n```console"), THIRD, "line 12 code block", "never closed before line 15 opens another block"),
+    # Digits are ASCII digits.
+    ("sort-order full-width digits", replace(THIRD, "sort-order: 0201", "sort-order: \uff10\uff12\uff10\uff11"), THIRD, "sort-order", "four digits (0-9)"),
+    ("sort-order Arabic-Indic digits", replace(THIRD, "sort-order: 0201", "sort-order: \u0660\u0662\u0660\u0661"), THIRD, "sort-order", "four digits (0-9)"),
+    ("choice number ASCII", replace(SECOND, "choice1url:", "choice\u0661url:"), SECOND, "line 5", "is not a field line (a name is ASCII letters"),
+    # A page's own fields cannot move it, render it with another template or replace Pelican's data.
+    ("no save_as", replace(SECOND, "meta:", "save_as: index.html\nmeta:"), SECOND, "save_as", "would write this page outside the guide's URL scheme; remove it (the page is published at /second.html)"),
+    ("no url", replace(SECOND, "meta:", "url: elsewhere.html\nmeta:"), SECOND, "url", "outside the guide's URL scheme"),
+    ("no template", replace(SECOND, "meta:", "template: 404\nmeta:"), SECOND, "template", "with the '404' template instead of the guide's"),
+    ("no other language", replace(SECOND, "meta:", "lang: fr\nmeta:"), SECOND, "lang", "as a translation at another URL"),
+    ("no translation", replace(SECOND, "meta:", "translation: true\nmeta:"), SECOND, "translation", "as a translation at another URL"),
+    ("post no save_as", replace(NOTES, "date:", "save_as: index.html\ndate:"), NOTES, "save_as", "(the post is published at /blog/notes.html)"),
+    ("post no template", replace(NOTES, "date:", "template: page\ndate:"), NOTES, "template", "with the 'page' template"),
+    ("reST post no url", replace(LAUNCH, ":date:", ":url: launch.html\n:date:"), LAUNCH, "url", "outside the guide's URL scheme"),
+    ("status known", replace(SECOND, "meta:", "status: secret\nmeta:"), SECOND, "status", "'secret' is not a status; use published, hidden or draft"),
+    ("post status known", replace(NOTES, "date:", "status: skip\ndate:"), NOTES, "status", "'skip' is not a status"),
+    ("no Pelican data names", replace(SECOND, "meta:", "settings: x\nmeta:"), SECOND, "settings", "Pelican keeps the page's own data under this name"),
+    ("no private names", replace(SECOND, "meta:", "_content: <script>\nmeta:"), SECOND, "_content", "remove or rename it"),
+    *[
+        (f"slug {name} is the site's", replace(SECOND, "slug: second", f"slug: {name}"), SECOND, "slug", f"'{name}' would publish this page at /{name}.html, where the site writes its {name} page; pick another slug")
+        for name in ("index", "search", "404", "blog", "table-of-contents")
+    ],
+    # The code-block policy (tests/fixtures/site/guide.toml) applies to posts, in reST too.
+    ("post python blocks say if tested", append(NOTES, "\n```python\nprint(1)\n```\n"), NOTES, "line 8 code block", "must say whether they are tested"),
+    ("reST code-block says if tested", append(LAUNCH, "\n.. code-block:: python\n\n    print(1)\n"), LAUNCH, "line 10 code block", "write `.. code:: python` with `:class: illustrative` below it"),
+    ("reST code says if tested", append(LAUNCH, "\n.. code:: py\n   :number-lines:\n\n   print(1)\n"), LAUNCH, "line 10 code block", "python blocks must say whether they are tested; a post's examples are not run: add `:class: illustrative`"),
 ]
 
 
@@ -158,3 +195,114 @@ def test_a_bad_sidebar_limit_names_the_setting_and_keeps_the_output(limit, site_
     assert re.search(rf"pelicanconf\.py: CHAPTER_NAV_LIMIT: {re.escape(repr(limit))}: .*a whole number of 1 or more", report), report
     assert tree_digest(previous_output) == before
     assert leftovers(previous_output) == []
+
+
+# --- One mistake, one line ------------------------------------------------------------------
+
+BAD_UTF8_SECOND = b"title: Second\nslug: second\nsort-order: 0102\nmeta: m\n\ncaf\xe9\n"
+
+# (mistake, fault, the file and field of the one line): SECOND is linked from HOME (a choice
+# and a body link), and Pelican or docutils have their own message about most of these.
+ONE_LINE = [
+    ("not UTF-8", write_bytes(SECOND, BAD_UTF8_SECOND), SECOND, "encoding"),
+    ("slug missing", replace(SECOND, "slug: second\n", ""), SECOND, "slug"),
+    ("slug out of the output folder", replace(SECOND, "slug: second", "slug: ../../etc/passwd"), SECOND, "slug"),
+    ("status unknown", replace(SECOND, "meta:", "status: secret\nmeta:"), SECOND, "status"),
+    ("a Pelican data name", replace(SECOND, "meta:", "timezone: Mars/Olympus\nmeta:"), SECOND, "timezone"),
+    ("field twice", replace(SECOND, "meta:", "slug: second\nmeta:"), SECOND, "line 4"),
+    ("header cut short", replace(SECOND, "sort-order: 0102", "sort order: 0102"), SECOND, "line 3"),
+    ("save_as on the home page's path", replace(SECOND, "meta:", "save_as: index.html\nmeta:"), SECOND, "save_as"),
+    ("a field Pelican keeps for itself", replace(SECOND, "meta:", "override_save_as: index.html\nmeta:"), SECOND, "override_save_as"),
+    ("a class on a reST code-block", append(LAUNCH, "\n.. code-block:: python\n    :class: illustrative\n\n    print(1)\n"), LAUNCH, "line 10"),
+]
+
+
+@pytest.mark.parametrize("mistake, fault, path, field", ONE_LINE, ids=[m[0] for m in ONE_LINE])
+def test_one_mistake_is_one_line(mistake, fault, path, field, site_copy, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # as `content/` below the project: paths in the report are relative
+    fault(site_copy)
+
+    with pytest.raises(BuildFailed) as failure:
+        build_site(site_copy, tmp_path / "out")
+
+    lines = failure.value.report().splitlines()
+    assert len(lines) == 2, "\n".join(lines)
+    assert lines[0].startswith(f"content/{path}: {field}: "), lines[0]
+
+
+def test_a_page_that_fails_to_read_hides_only_the_links_to_itself(site_copy, tmp_path):
+    write_bytes(SECOND, BAD_UTF8_SECOND)(site_copy)
+    replace(HOME, "A page that links", "A page that links to [nothing](/nowhere.html) and")(site_copy)
+    with pytest.raises(BuildFailed) as failure:
+        build_site(site_copy, tmp_path / "out")
+    assert [line.split(": ")[1:3] for line in failure.value.report().splitlines()[:-1]] == [
+        ["encoding", "not valid UTF-8 (byte 0xe9 on line 6); save the file as UTF-8"],
+        ["body", "link /nowhere.html matches no page or file (did you mean /home.html?)"],
+    ]
+
+
+def test_a_summary_may_go_on_several_lines(site_copy, tmp_path):
+    replace(NOTES, "date:", "summary: A post\n    on two lines.\ndate:")(site_copy)
+    assert build_site(site_copy, tmp_path / "out", strict=True).warnings == []
+    assert "<p>A post on two lines.</p>" in (tmp_path / "out" / "blog.html").read_text(encoding="utf-8")
+
+
+# --- Where a page is written ----------------------------------------------------------------
+
+
+def test_a_setting_lets_pages_choose_their_path_but_not_one_the_site_writes(site_copy, tmp_path):
+    allow = {"ALLOW_PAGE_OVERRIDES": True}
+    replace(THIRD, "meta:", "save_as: moved.html\nurl: moved.html\nmeta:")(site_copy)
+    build_site(site_copy, tmp_path / "out", strict=True, overrides=allow)
+    assert (tmp_path / "out" / "moved.html").is_file() and not (tmp_path / "out" / "third.html").exists()
+
+    replace(THIRD, "save_as: moved.html\nurl: moved.html", "save_as: search.html")(site_copy)
+    replace(NOTES, "date:", "save_as: home.html\ndate:")(site_copy)
+    with pytest.raises(BuildFailed) as failure:
+        build_site(site_copy, tmp_path / "out", overrides=allow)
+    assert failure.value.report().splitlines()[:-1] == [
+        f"{site_copy / THIRD}: save_as: 'search.html' would publish this page at /search.html, where the site writes its search page; pick another save_as",
+        f"{site_copy / NOTES}: save_as: 'home.html' would publish this post at /home.html, where the site writes the page {site_copy / HOME}; pick another save_as",
+    ]
+
+
+# --- Chapter titles -------------------------------------------------------------------------
+
+
+def test_a_chapter_without_a_title_warns_how_to_give_one(site_copy, tmp_path):
+    new_page = site_copy / "pages" / "03-new" / "01-new.md"
+    new_page.parent.mkdir()
+    new_page.write_text("title: New\nslug: new\nsort-order: 0301\nmeta: A page in a new chapter.\n\nText.\n", encoding="utf-8")
+    new_page.with_name("02-newer.md").write_text("title: Newer\nslug: newer\nsort-order: 0302\nmeta: Another.\n\nText.\n", encoding="utf-8")
+
+    result = build_site(site_copy, tmp_path / "out")
+    assert [str(w) for w in result.warnings] == [
+        f'warning: {new_page}: sort-order: chapter 03 has no title; add "03" = "Title" under [chapters] in {site_copy / "guide.toml"}'
+    ]
+    with pytest.raises(BuildFailed):
+        build_site(site_copy, tmp_path / "out", strict=True)
+
+    with open(site_copy / "guide.toml", "a", encoding="utf-8") as settings:
+        settings.write('03 = "New things"\n')
+    assert build_site(site_copy, tmp_path / "out", strict=True).warnings == []
+
+
+# --- Code blocks ----------------------------------------------------------------------------
+
+RST_ILLUSTRATIVE = "\n.. code:: python\n   :class: illustrative\n\n   print('from a post')\n"
+
+
+def test_an_illustrative_rst_block_builds_and_renders(site_copy, tmp_path):
+    append(LAUNCH, RST_ILLUSTRATIVE)(site_copy)
+    build_site(site_copy, tmp_path / "out", strict=True)
+    html = (tmp_path / "out" / "blog" / "launch.html").read_text(encoding="utf-8")
+    assert re.search(r'<pre class="[^"]*\billustrative\b[^"]*">', html) and "from a post" in html
+
+
+def test_without_a_policy_plain_blocks_build_in_pages_and_posts(site_copy, tmp_path):
+    settings = site_copy / "guide.toml"
+    settings.write_text(re.sub(r"(?m)^tested_or_illustrative = .*$", "", settings.read_text(encoding="utf-8")), encoding="utf-8")
+    replace(HOME, '{test="fixture-hello" title="hello.py"}', "")(site_copy)
+    append(LAUNCH, "\n.. code-block:: python\n\n    print(1)\n")(site_copy)
+    append(NOTES, "\n```javascript\nlet plain = 1;\n```\n")(site_copy)
+    assert build_site(site_copy, tmp_path / "out", strict=True).warnings == []
