@@ -56,6 +56,9 @@ def _build(settings="pelicanconf.py", content=None, output=None, strict=False, o
     from guide_plugins.build import BuildFailed, build
     from guide_plugins.output_folder import OutputRefused
 
+    if content and not os.path.isdir(content):
+        what = "is a file, not a folder" if os.path.exists(content) else "no such folder"
+        raise Exit(f"--content: {content}: {what}; name a folder of pages in the guide's format (nothing was written)", code=2)
     try:
         result = build(settings, content=content, output=output, strict=strict, overrides=overrides, preview=preview)
     except BuildFailed as failure:
@@ -81,30 +84,56 @@ def build(c, content=None, output=None, strict=False):
         print("Preview it with: python3 tasks.py serve")
 
 
-@task(help={"port": "Port on 127.0.0.1 (default 8000)"})
-def serve(c, port=8000):
-    """Build, serve on 127.0.0.1, rebuild on every change and reload the browser."""
-    from livereload import Server
+@task(help={
+    "port": "Port on 127.0.0.1 (default 8000)",
+    "content": "Folder of pages in the guide's format to render (default: content/)",
+    "output": "Folder to write the site into (default: output/)",
+})  # fmt: skip
+def serve(c, port=None, content=None, output=None):
+    """Build, serve on 127.0.0.1, rebuild on every change and reload the browser; a failed
+    rebuild is shown in the page, over the last good build."""
+    import tempfile
 
     from guide_plugins.build import PREVIEW_OVERRIDES
     from guide_plugins.preview import PreviewState, settle
+    from guide_plugins.preview_server import PortProblem, PreviewServer, claim_port, stop_on_sigterm
 
+    try:
+        sockets = claim_port(port)  # before the first build: a busy port is said at once
+    except PortProblem as problem:
+        raise Exit(str(problem), code=2) from None
+    stop_on_sigterm()  # stopping serve runs the clean-up below, as Ctrl+C does
+    overrides = dict(PREVIEW_OVERRIDES)
+    if content or output:  # another tree's content cache stays out of the repository's cache/
+        overrides["CACHE_PATH"] = tempfile.mkdtemp(prefix="serve-cache-")
     # Pelican's content cache, and a session that lets each rebuild render only the pages that
     # changed; the first build is a full one (search index included).
     session = PreviewState()
 
-    def rebuild():
+    def rebuild(first=False):
+        """None when the build succeeded, else its report (the page shows it too)."""
         try:
-            _build(overrides=PREVIEW_OVERRIDES, preview=session)
+            _build(content=content, output=output, overrides=overrides, preview=session)
         except Exit as failure:
+            if first and failure.code == 2:  # a refused option (say --output): nothing to serve
+                raise
             print(failure.message, file=sys.stderr)  # keep serving the last good site
+            return failure.message
+        return None
 
-    rebuild()
-    settle()
-    server = Server()
-    for path in ("content", "theme", "guide_plugins", "pelicanconf.py"):
-        server.watch(os.path.join(ROOT, path), rebuild, delay=0.2)
-    server.serve(host="127.0.0.1", port=int(port), root=OUTPUT, open_url_delay=None)
+    watched = [content or os.path.join(ROOT, "content")] + [os.path.join(ROOT, path) for path in ("theme", "guide_plugins", "pelicanconf.py")]
+    server = PreviewServer(os.path.abspath(output) if output else OUTPUT, watched, rebuild)
+    try:
+        server.record(rebuild(first=True))
+        settle()
+        host, port = sockets[0].getsockname()[:2]
+        print(f"Serving http://{host}:{port}/ (rebuilt on every save; Ctrl+C stops).", flush=True)
+        server.run(sockets)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if "CACHE_PATH" in overrides:
+            shutil.rmtree(overrides["CACHE_PATH"], ignore_errors=True)
 
 
 @task
@@ -141,10 +170,17 @@ def gh_pages(c, siteurl=None):
     "sizes": "Page counts to build, comma-separated (default: 100,1000,5000)",
     "repeat": "Builds of each kind at each size; the median counts (default: 3)",
 })  # fmt: skip
-def bench(c, sizes="100,1000,5000", repeat=3):
+def bench(c, sizes="100,1000,5000", repeat="3"):
     """Time the build at scale against plain Pelican, and a one-page rebuild as serve does it."""
-    from benchmarks.run import bench as run_bench
+    from benchmarks.run import bench as run_bench, parse_sizes
 
+    # Given as text and checked here: invoke would answer `--repeat abc` with a traceback.
+    if not str(repeat).isascii() or not str(repeat).isdigit() or int(repeat) < 1:
+        raise Exit(f"--repeat {repeat!r}: give a whole number of runs, e.g. --repeat 3", code=2)
+    try:
+        parse_sizes(sizes)
+    except ValueError as error:
+        raise Exit(str(error), code=2) from None
     run_bench(sizes, int(repeat))
 
 

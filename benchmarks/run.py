@@ -11,7 +11,10 @@ from benchmarks.report import print_report
 
 def parse_sizes(text: str) -> list[int]:
     """``"100,1000"`` -> ``[100, 1000]``; thousands separators are allowed (``5_000``, ``5,000`` is two sizes)."""
-    sizes = [int(part.strip().replace("_", "")) for part in str(text).split(",") if part.strip()]
+    parts = [part.strip().replace("_", "") for part in str(text).split(",") if part.strip()]
+    if not all(part.isascii() and part.isdigit() for part in parts):
+        raise ValueError(f"--sizes needs page counts, e.g. 100,1000,5000; got {text!r}")
+    sizes = [int(part) for part in parts]
     if not sizes or any(size < 1 for size in sizes):
         raise ValueError(f"--sizes needs page counts of at least 1, e.g. 100,1000,5000; got {text!r}")
     return sizes
