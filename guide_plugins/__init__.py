@@ -25,8 +25,8 @@ from guide_plugins.rst_html import report_docutils_problems, use_guide_rst_reade
 from guide_plugins.site_index import SiteIndex
 from guide_plugins.site_links import absolutize
 from guide_plugins.sitemap import render_sitemap, sitemap_entries
-from guide_plugins.theme_assets import STYLESHEET, make_assets
 from guide_plugins.source_files import check_source_files
+from guide_plugins.theme_assets import STYLESHEET, make_assets
 from guide_plugins.tree_settings import apply_tree_settings
 from guide_plugins.validation import check_sources, validate_site
 

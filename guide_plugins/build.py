@@ -25,10 +25,10 @@ from pelican.settings import read_settings
 
 from guide_plugins import PROBLEMS_SETTING, SITE_INDEX_SETTING
 from guide_plugins.chapters import DEFAULT_CHAPTER_NAV_LIMIT, nav_limit_problem
-from guide_plugins.output_folder import OutputRefused, check_output, replace_folder, staging_folder
-from guide_plugins.source_files import SOURCE_SUFFIXES
+from guide_plugins.output_folder import check_output, replace_folder, staging_folder
 from guide_plugins.preview import PreviewState, merge, start
 from guide_plugins.problems import ERROR, WARNING, ContentError, ProblemLog
+from guide_plugins.source_files import SOURCE_SUFFIXES
 
 
 class BuildFailed(Exception):
@@ -105,7 +105,7 @@ def build(
     )
 
 
-def _run_into(staging, output_path, settings, problems, strict, search, preview) -> None:
+def _run_into(staging: str, output_path: str, settings: dict, problems: ProblemLog, strict: bool, search: bool, preview: PreviewState | None) -> None:
     """Pelican renders into ``staging``; on success the staging folder replaces the output.
 
     ``preview`` is `invoke serve`'s session: after its first build, only what changed is
@@ -180,9 +180,9 @@ DEFAULT_OUTPUT = os.path.join(PROJECT_ROOT, "output")
 def protected_folders(settings: dict, settings_file: str) -> dict:
     """What the output folder must keep clear of: :func:`check_output`'s ``sources`` and ``roots``."""
     sources = {"the content folder": settings["PATH"], "the theme": settings["THEME"]}
-    for name, folder in (("the project's git folder", os.path.join(PROJECT_ROOT, ".git")),):
-        if os.path.isdir(folder):
-            sources[name] = folder
+    git_folder = os.path.join(PROJECT_ROOT, ".git")
+    if os.path.isdir(git_folder):
+        sources["the project's git folder"] = git_folder
     roots = {"the project": PROJECT_ROOT, "the settings file's folder": os.path.dirname(os.path.abspath(settings_file))}
     return {"sources": sources, "roots": roots, "own_default": DEFAULT_OUTPUT}
 
@@ -228,7 +228,6 @@ def _finish_search_index(indexing: subprocess.Popen, problems: ProblemLog) -> No
 MISSING_FIELD_RE = re.compile(r"^Skipping (?P<path>.+?): could not find information about '(?P<field>[\w-]+)'")
 #: Pelican's warnings about two pages or posts with one slug (pelican.utils.process_translations).
 DUPLICATE_SLUG_RE = re.compile(r"^There are %s (?:items|original \(not translated\) items)")
-CONTENT_SUFFIXES = SOURCE_SUFFIXES
 
 
 class _ProblemHandler(logging.Handler):
@@ -255,7 +254,7 @@ class _ProblemHandler(logging.Handler):
             self.problems.add(missing["path"], field, f"missing; add `{field}: ...` (Markdown) or `:{field}: ...` (reStructuredText) to the header", severity)
             return
         # A file is named as a path (absolute, or relative to the content) or as the page itself.
-        named = [str(arg) for arg in record.args or () if str(arg).endswith(CONTENT_SUFFIXES)]
+        named = [str(arg) for arg in record.args or () if str(arg).endswith(SOURCE_SUFFIXES)]
         if any(known.endswith(arg) or os.path.abspath(known) == arg for arg in named for known in self.problems.paths()):
             return  # e.g. Pelican's "Could not process" for a file the plugins explained better
         path = os.path.join(self.content_path, named[0]) if named else ""

@@ -296,16 +296,16 @@ def _stray(lines: list[str], number: int) -> tuple[HeaderField | None, tuple[str
 
 def _read_rst_header(lines: list[str]) -> Header:
     """The first field list after the document's title(s): Pelican's metadata of a reST file."""
-    number = 0
-    while number < len(lines):
-        if not lines[number].strip():
-            number += 1
-        elif title := _rst_title_length(lines, number):
-            number += title
+    start = 0
+    while start < len(lines):
+        if not lines[start].strip():
+            start += 1
+        elif title := _rst_title_length(lines, start):
+            start += title
         else:
             break
     fields = []
-    for number in range(number, len(lines)):
+    for number in range(start, len(lines)):
         line = lines[number]
         field = RST_FIELD_RE.match(line)
         if field:

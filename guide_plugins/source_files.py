@@ -20,7 +20,8 @@ from guide_plugins.problems import ProblemLog
 
 MAX_SOURCE_BYTES = 1024 * 1024
 #: What Pelican's Markdown and reStructuredText readers read.
-SOURCE_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown", ".rst")
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
+SOURCE_SUFFIXES = (*MARKDOWN_SUFFIXES, ".rst")
 
 
 def outside_links(content_path: str) -> list[tuple[str, str]]:

@@ -29,6 +29,7 @@ from guide_plugins.problems import ProblemLog
 
 FILE_NAME = "guide.toml"
 FILE_SETTING = "GUIDE_TREE_SETTINGS_FILE"  #: where the tree's file is (or would be)
+POLICY_SETTING = "TESTED_OR_ILLUSTRATIVE"  #: languages whose blocks must be tested or illustrative
 CHAPTER_KEY_RE = re.compile(r"^(?!00)[0-9]{2}$")
 _TOML_POSITION_RE = re.compile(r"\(at (?:line (?P<line>[0-9]+), column [0-9]+|end of document)\)$")
 
@@ -63,9 +64,9 @@ def _languages(value, problem) -> tuple[str, ...] | None:
 #: key in guide.toml -> (Pelican setting, reader that checks and converts the value)
 KEYS = {
     "chapters": ("CHAPTERS", _chapters),
-    "tested_or_illustrative": ("TESTED_OR_ILLUSTRATIVE", _languages),
+    "tested_or_illustrative": (POLICY_SETTING, _languages),
 }
-DEFAULTS = {"CHAPTERS": {}, "TESTED_OR_ILLUSTRATIVE": ()}
+DEFAULTS = {"CHAPTERS": {}, POLICY_SETTING: ()}
 
 
 def read_tree_settings(content_path: str, log: ProblemLog) -> dict:

@@ -18,7 +18,7 @@ import re
 import stat
 from collections import defaultdict
 
-from guide_plugins import page_format
+from guide_plugins import page_format, tree_settings
 from guide_plugins.chapters import untitled_chapters
 from guide_plugins.code_fences import canonical_language, iter_fences, unclosed_fence_problem
 from guide_plugins.memo import Reuse
@@ -26,12 +26,9 @@ from guide_plugins.page_format import did_you_mean
 from guide_plugins.problems import ContentError, ProblemLog, display_path
 from guide_plugins.site_index import SiteIndex, site_path
 from guide_plugins.site_links import iter_site_paths
+from guide_plugins.source_files import MARKDOWN_SUFFIXES, SOURCE_SUFFIXES
 
-MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")  #: what Pelican's Markdown reader reads
-CONTENT_EXTENSIONS = (*MARKDOWN_EXTENSIONS, ".rst")
 SOURCES_SETTING = "GUIDE_SOURCES"  #: source path -> its Source, from check_sources
-POLICY_SETTING = "TESTED_OR_ILLUSTRATIVE"  #: languages whose blocks say whether they are tested
-TREE_SETTINGS_FILE_SETTING = "GUIDE_TREE_SETTINGS_FILE"  #: the content tree's guide.toml
 
 _SITE_PATHS = Reuse()  #: HTML -> the site paths it links to
 _FENCES = Reuse()  #: (source text, policy) -> its fenced code blocks
@@ -91,7 +88,7 @@ def content_files(content_path: str):
     """The Markdown and reStructuredText files below the content folder."""
     for folder, _, files in os.walk(content_path):
         for name in sorted(files):
-            if name.endswith(CONTENT_EXTENSIONS):
+            if name.endswith(SOURCE_SUFFIXES):
                 yield os.path.join(folder, name)
 
 
@@ -169,7 +166,7 @@ def validate_site(index: SiteIndex, icons: set[str], log: ProblemLog, settings=N
         check_site_links(post, index, log, unread)
     check_unique(index.posts, "slug", log)
     check_generated_paths(index, settings, log)
-    policy = tuple(settings.get(POLICY_SETTING, ()))
+    policy = tuple(settings.get(tree_settings.POLICY_SETTING, ()))
     check_code_blocks(index.pages + index.posts, log, policy)
     check_chapter_titles(index.pages, settings, log)
 
@@ -290,7 +287,7 @@ def check_code_blocks(contents: list, log: ProblemLog, policy: tuple[str, ...] =
     for content in contents:
         if content.source_path.endswith(".rst"):
             check_rst_code_blocks(content.source_path, log, policy)
-        if not content.source_path.endswith(MARKDOWN_EXTENSIONS):
+        if not content.source_path.endswith(MARKDOWN_SUFFIXES):
             continue
         with open(content.source_path, encoding="utf-8") as source:
             text = source.read()
@@ -367,6 +364,6 @@ def check_chapter_titles(pages: list, settings, log: ProblemLog) -> None:
     titles = settings.get("CHAPTERS") or {}
     if not titles:
         return
-    settings_file = settings.get(TREE_SETTINGS_FILE_SETTING) or os.path.join(settings.get("PATH", "content"), "guide.toml")
+    settings_file = settings.get(tree_settings.FILE_SETTING) or os.path.join(settings.get("PATH", "content"), tree_settings.FILE_NAME)
     for number, page in untitled_chapters(pages, titles):
         log.warn(page.source_path, "sort-order", f'chapter {number} has no title; add "{number}" = "Title" under [chapters] in {display_path(settings_file)}')

@@ -29,6 +29,28 @@ def build_site(content: Path, output: Path, settings: str = "pelicanconf.py", **
     return build(str(ROOT / settings), content=str(content), output=str(output), **kwargs)
 
 
+def replace(path: str, old: str, new: str):
+    """A fault for the fault tables: replace the first ``old`` in a file of a content tree."""
+
+    def fault(content: Path) -> None:
+        file = content / path
+        text = file.read_text(encoding="utf-8")
+        assert old in text, f"fixture changed: {old!r} not in {path}"
+        file.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    return fault
+
+
+def append(path: str, text: str):
+    """A fault for the fault tables: add ``text`` at the end of a file of a content tree."""
+
+    def fault(content: Path) -> None:
+        with open(content / path, "a", encoding="utf-8") as file:
+            file.write(text)
+
+    return fault
+
+
 def leftovers(output: Path) -> list[str]:
     """Staging or retired folders a build left beside its output folder."""
     return [name for name in os.listdir(output.parent) if name.startswith(f".{output.name}.")]

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from invoke import Context, Exit
 
+import helpers
 from helpers import ROOT, leftovers, tree_digest
 
 HOME = "pages/01-start/01-home.md"
@@ -41,23 +42,13 @@ TASKS = _tasks()
 
 
 def replace(path: str, old: str, new: str) -> Callable:
-    def fault(content: Path, tmp: Path) -> dict:
-        file = content / path
-        text = file.read_text(encoding="utf-8")
-        assert old in text, f"fixture changed: {old!r} not in {path}"
-        file.write_text(text.replace(old, new, 1), encoding="utf-8")
-        return {}
-
-    return fault
+    change = helpers.replace(path, old, new)
+    return lambda content, tmp: change(content) or {}
 
 
 def append(path: str, text: str) -> Callable:
-    def fault(content: Path, tmp: Path) -> dict:
-        with open(content / path, "a", encoding="utf-8") as file:
-            file.write(text)
-        return {}
-
-    return fault
+    change = helpers.append(path, text)
+    return lambda content, tmp: change(content) or {}
 
 
 def write(path: str, data: str | bytes) -> Callable:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from guide_plugins.build import BuildFailed
-from helpers import ROOT, build_site, leftovers, tree_digest
+from helpers import ROOT, build_site, leftovers, replace, tree_digest
 
 LAUNCH = "blog/launch.rst"
 NOTES = "blog/notes.md"
@@ -30,16 +30,6 @@ def append(path: str, text):
     def fault(content: Path) -> None:
         with open(content / path, "a", encoding="utf-8") as file:
             file.write("\n" + (text(content) if callable(text) else text))
-
-    return fault
-
-
-def replace(path: str, old: str, new: str):
-    def fault(content: Path) -> None:
-        file = content / path
-        text = file.read_text(encoding="utf-8")
-        assert old in text, f"fixture changed: {old!r} not in {path}"
-        file.write_text(text.replace(old, new, 1), encoding="utf-8")
 
     return fault
 

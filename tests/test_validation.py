@@ -11,31 +11,13 @@ from pathlib import Path
 import pytest
 
 from guide_plugins.build import BuildFailed
-from helpers import ROOT, build_site, leftovers, tree_digest
+from helpers import ROOT, append, build_site, leftovers, replace, tree_digest
 
 HOME = "pages/01-start/01-home.md"
 SECOND = "pages/01-start/02-second.md"
 THIRD = "pages/02-more/01-third.md"
 LAUNCH = "blog/launch.rst"
 NOTES = "blog/notes.md"
-
-
-def replace(path: str, old: str, new: str):
-    def fault(content: Path) -> None:
-        file = content / path
-        text = file.read_text(encoding="utf-8")
-        assert old in text, f"fixture changed: {old!r} not in {path}"
-        file.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-    return fault
-
-
-def append(path: str, text: str):
-    def fault(content: Path) -> None:
-        with open(content / path, "a", encoding="utf-8") as file:
-            file.write(text)
-
-    return fault
 
 
 def write_bytes(path: str, data: bytes):
