@@ -17,6 +17,7 @@ import re
 import subprocess
 import sys
 import time
+import traceback
 
 from jinja2 import TemplateError
 from pelican import Pelican
@@ -166,8 +167,10 @@ def _os_error_hint(error: OSError) -> str:
 def _failure_line(error: Exception) -> tuple[str, str, str]:
     """(path, field, message) for an unexpected failure: the template and line when Jinja knows them."""
     if isinstance(error, TemplateError):
-        where = getattr(error, "filename", None) or getattr(error, "name", None) or "theme"
-        line = getattr(error, "lineno", None)
+        where, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+        if not where:  # an error while rendering: Jinja puts the template's frames in the traceback
+            frame = next((f for f in reversed(traceback.extract_tb(error.__traceback__)) if f.filename.endswith(".html")), None)
+            where, line = (frame.filename, frame.lineno) if frame else ("theme", None)
         return where, f"line {line}" if line else "template", f"{type(error).__name__}: {error}"
     return "", "build", f"unexpected {type(error).__name__}: {error} (a bug: GUIDE_DEBUG=1 shows the traceback)"
 

@@ -93,3 +93,26 @@ def test_foreign_content_folder_renders_without_touching_output(tmp_path):
     assert (tmp_path / "elsewhere" / "home.html").is_file()
     after = tree_digest(project_output) if project_output.exists() else None
     assert after == before
+
+
+@pytest.mark.parametrize("mistake, error", [
+    ("{% if %}", "TemplateSyntaxError"),
+    ("{{ page.nope.deeper }}", "UndefinedError"),
+])  # fmt: skip
+def test_a_broken_template_is_named_with_its_line_not_the_settings(mistake, error, tmp_path):
+    import shutil
+
+    from guide_plugins.build import BuildFailed
+    from helpers import FIXTURE_SITE
+
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    template = theme / "templates" / "page.html"
+    lines = template.read_text(encoding="utf-8").splitlines(keepends=True)
+    number = next(n for n, line in enumerate(lines, 1) if "{% block content %}" in line)
+    lines[number - 1] = lines[number - 1].replace("{% block content %}", "{% block content %}" + mistake)
+    template.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(BuildFailed) as failure:
+        build_site(FIXTURE_SITE, tmp_path / "out", overrides={"THEME": str(theme)})
+    [line, _] = failure.value.report().splitlines()
+    assert line.startswith(f"{template}: line {number}: {error}: "), line
