@@ -42,7 +42,7 @@ DRAFT_SAVE_AS = DRAFT_PAGE_SAVE_AS = ""
 FEED_ALL_ATOM = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
 
-PLUGINS = ["guide_plugins"]
+PLUGINS = ["guide.plugin"]  # the project's signal handlers (guide/plugin/__init__.py)
 # Files the site serves that no generator reports: links to them are valid.
 EXTRA_SITE_PATHS = ["sitemap.xml", "pagefind/pagefind.js"]
 
@@ -57,7 +57,7 @@ RST_RAW_HTML = False
 # toc gives headings stable ids.
 MARKDOWN = {
     "extensions": [
-        "guide_plugins.markdown_code",
+        "guide.markdown.code_blocks",
         "markdown.extensions.tables",
         "markdown.extensions.footnotes",
         "markdown.extensions.attr_list",

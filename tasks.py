@@ -1,8 +1,10 @@
 """Build, preview, test and publish the guide.
 
-On a fresh machine run ``python3 tasks.py TASK``: it creates ``.venv``, installs the pinned
-dependencies there (again only when ``pyproject.toml`` changes) and runs ``invoke TASK`` inside
-it. Once ``.venv`` exists, ``.venv/bin/invoke TASK`` does the same without the check.
+On a fresh machine run ``python3 tasks.py TASK``: it creates ``.venv``, installs there what the
+task needs from the locks in ``requirements/`` (what building needs for most tasks; for ``test``
+also the test tools and the examples' libraries; again only when a lock or ``pyproject.toml``
+changes) and runs ``invoke TASK`` inside it. Once a task has run this way,
+``.venv/bin/invoke TASK`` does the same without the check.
 """
 
 from __future__ import annotations
@@ -16,10 +18,13 @@ import sys
 ROOT = os.path.dirname(os.path.abspath(__file__))
 VENV = os.path.join(ROOT, ".venv")
 VENV_BIN = os.path.join(VENV, "bin")
+LOCKS = "requirements"  # one lock per install profile, PROFILE.txt, written by `invoke lock`
+# The tasks that need more than building does; every other task installs the `build` profile.
+TASK_PROFILES = {"test": "test", "audit": "test", "screenshots": "test", "lint": "lint"}
 
 
 def bootstrap(argv: list[str]) -> None:
-    """Make .venv match pyproject.toml, then hand over to invoke inside it."""
+    """Make .venv hold what the tasks in argv need, then hand over to invoke inside it."""
     if sys.version_info < (3, 11):
         sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
     python = os.path.join(VENV_BIN, "python")
@@ -27,20 +32,76 @@ def bootstrap(argv: list[str]) -> None:
         print("Creating .venv ...", flush=True)
         if subprocess.run([sys.executable, "-m", "venv", VENV]).returncode != 0:
             sys.exit("Could not create .venv. On Debian or Ubuntu: apt-get install python3-venv")
-    stamp_path = os.path.join(VENV, ".installed")
-    with open(os.path.join(ROOT, "pyproject.toml"), "rb") as project:
-        wanted = hashlib.sha256(project.read()).hexdigest()
-    installed = open(stamp_path).read() if os.path.exists(stamp_path) else ""
-    if installed != wanted:
-        print("Installing the pinned dependencies into .venv ...", flush=True)
-        pip = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-        if subprocess.run([*pip, "--editable", f"{ROOT}[test,examples]"]).returncode != 0:
-            sys.exit("pip could not install the dependencies (see above).")
-        with open(stamp_path, "w") as stamp:
-            stamp.write(wanted)
+    for profile in _profiles_for(argv):
+        if _read(_stamp_path(profile)) != _lock_digest(profile):
+            _install(python, profile)
     os.chdir(ROOT)
     invoke = os.path.join(VENV_BIN, "invoke")
     os.execv(invoke, [invoke, *(argv or ["--list"])])
+
+
+def _profiles_for(argv: list[str]) -> list[str]:
+    """`build` first (every task builds or imports the project), then what the named tasks add."""
+    wanted = ["build"]
+    for profile in (TASK_PROFILES.get(word, "build") for word in argv):
+        if profile not in wanted:
+            wanted.append(profile)
+    return wanted
+
+
+def _lock_path(profile: str) -> str:
+    return os.path.join(ROOT, LOCKS, f"{profile}.txt")
+
+
+def _stamp_path(profile: str) -> str:
+    return os.path.join(VENV, f".installed-{profile}")
+
+
+def _read(path: str) -> str:
+    if not os.path.exists(path):
+        return ""
+    with open(path, encoding="utf-8") as file:
+        return file.read()
+
+
+def _lock_digest(profile: str) -> str:
+    """The lock and pyproject.toml (which names the project's own packages) as one hash."""
+    digest = hashlib.sha256()
+    for path in (_lock_path(profile), os.path.join(ROOT, "pyproject.toml")):
+        if not os.path.exists(path):
+            sys.exit(f"{os.path.relpath(path, ROOT)} is missing: restore it from git (or run .venv/bin/invoke lock)")
+        with open(path, "rb") as file:
+            digest.update(file.read())
+    return digest.hexdigest()
+
+
+def _pins(profile: str) -> set[str]:
+    """The `name==version` lines of a lock (its --hash and comment lines are indented or start with #)."""
+    lines = _read(_lock_path(profile)).splitlines()
+    return {line.split()[0] for line in lines if "==" in line and not line.startswith((" ", "#"))}
+
+
+def _install(python: str, profile: str) -> None:
+    """The lock's packages, each checked against its hashes, then the project itself.
+
+    --no-build-isolation: the project is built with the lock's setuptools, so pip downloads nothing
+    that the lock does not name. A profile whose pins all came with this one (`build` after `test`)
+    is marked installed too, so it installs nothing next time.
+    """
+    lock = os.path.relpath(_lock_path(profile), ROOT)
+    print(f"Installing {lock} into .venv ...", flush=True)
+    pip = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    packages = [*pip, "--require-hashes", "--requirement", _lock_path(profile)]
+    project = [*pip, "--no-deps", "--no-build-isolation", "--editable", ROOT]
+    for command in (packages, project):
+        if subprocess.run(command).returncode != 0:
+            sys.exit(f"pip could not install {lock} into .venv (see above).")
+    installed = _pins(profile)
+    for other in os.listdir(os.path.join(ROOT, LOCKS)):
+        covered = other.removesuffix(".txt")
+        if other.endswith(".txt") and _pins(covered) <= installed:
+            with open(_stamp_path(covered), "w", encoding="utf-8") as stamp:
+                stamp.write(_lock_digest(covered))
 
 
 if __name__ == "__main__":
@@ -53,8 +114,8 @@ OUTPUT = os.path.join(ROOT, "output")
 
 
 def _build(settings="pelicanconf.py", content=None, output=None, strict=False, overrides=None, preview=None):
-    from guide_plugins.build import BuildFailed, build
-    from guide_plugins.output_folder import OutputRefused
+    from guide.build.output_folder import OutputRefused
+    from guide.build.runner import BuildFailed, build
 
     if content and not os.path.isdir(content):
         what = "is a file, not a folder" if os.path.exists(content) else "no such folder"
@@ -94,9 +155,9 @@ def serve(c, port=None, content=None, output=None):
     rebuild is shown in the page, over the last good build."""
     import tempfile
 
-    from guide_plugins.build import PREVIEW_OVERRIDES
-    from guide_plugins.preview import PreviewState, settle
-    from guide_plugins.preview_server import PortProblem, PreviewServer, claim_port, stop_on_sigterm
+    from guide.build.preview import PreviewState, settle
+    from guide.build.preview_server import PortProblem, PreviewServer, claim_port, stop_on_sigterm
+    from guide.build.runner import PREVIEW_OVERRIDES
 
     try:
         sockets = claim_port(port)  # before the first build: a busy port is said at once
@@ -121,7 +182,7 @@ def serve(c, port=None, content=None, output=None):
             return failure.message
         return None
 
-    watched = [content or os.path.join(ROOT, "content")] + [os.path.join(ROOT, path) for path in ("theme", "guide_plugins", "pelicanconf.py")]
+    watched = [content or os.path.join(ROOT, "content")] + [os.path.join(ROOT, path) for path in ("theme", "guide", "pelicanconf.py")]
     server = PreviewServer(os.path.abspath(output) if output else OUTPUT, watched, rebuild)
     try:
         server.record(rebuild(first=True))
@@ -199,10 +260,24 @@ def _install_node_tools(c):
         c.run("npm ci --ignore-scripts --no-audit --no-fund --loglevel=error", pty=False)
 
 
-@task(help={"args": "Extra arguments for pytest, e.g. '-k nginx -x'"})
-def test(c, args=""):
-    """Run the whole test suite (installing the pinned npm checkers first when npm is there)."""
-    _install_node_tools(c)
+#: The unit tier: no test that builds a site, drives Chromium or runs the guide's examples (the
+#: markers are registered in pyproject.toml and applied in tests/conftest.py).
+QUICK_TIER = "not build and not browser and not examples"
+
+
+@task(help={
+    "args": "Extra arguments for pytest, e.g. '-k nginx -x'",
+    "quick": "Only the unit tests: no site build, browser or example (seconds, not minutes)",
+})  # fmt: skip
+def test(c, args="", quick=False):
+    """Run the whole test suite (installing the pinned npm checkers first when npm is there).
+
+    With --quick, only the unit tests (QUICK_TIER): seconds instead of minutes.
+    """
+    if quick:
+        args = f'-m "{QUICK_TIER}" {args}'  # the browser tests, which need the npm checkers, are left out
+    else:
+        _install_node_tools(c)
     result = c.run(f"{sys.executable} -m pytest {args}", pty=False, warn=True)
     if result.exited:
         raise Exit(code=result.exited)
@@ -216,7 +291,7 @@ def test(c, args=""):
 })  # fmt: skip
 def linkcheck(c, external=False, content=None, output=None, report=None):
     """Build, then check every internal link and #fragment; --external tries the outside links too."""
-    from guide_plugins.link_check import report as link_report
+    from guide.build.link_check import report as link_report
 
     text, broken = link_report(_build(content=content, output=output).output_path, external=external)
     report = os.path.abspath(report or os.path.join(ROOT, "build", "linkcheck-report.md"))
@@ -228,29 +303,21 @@ def linkcheck(c, external=False, content=None, output=None, report=None):
         raise Exit(f"{broken} broken link(s): see {report}", code=1)
 
 
-def _site_tools():
-    """tests/browser/site_tools.py: how the browser tests serve a build and drive Chromium."""
-    for folder in (os.path.join(ROOT, "tests"), os.path.join(ROOT, "tests", "browser")):
-        if folder not in sys.path:
-            sys.path.insert(0, folder)
-    import site_tools
-
-    return site_tools
-
-
 @task(help={
     "pages": "Pages to audit, comma-separated (default: index.html and two guide pages)",
     "content": "Folder of pages to build (default: content/)",
 })  # fmt: skip
 def audit(c, pages=None, content=None):
     """Lighthouse, mobile and desktop, on three pages: prints the four scores (a report, not a gate)."""
-    tools = _site_tools()
+    from guide.site_tools.audit import AUDIT_PAGES, lighthouse, score_table
+    from guide.site_tools.serve import serve as serve_folder  # not the `serve` task above
+
     site, reports = os.path.join(ROOT, "build", "audit-site"), os.path.join(ROOT, "build", "lighthouse")
-    with tools.serve(site) as base:  # the published build, its SITEURL the local server's address
+    with serve_folder(site) as base:  # the published build, its SITEURL the local server's address
         os.environ["SITEURL"] = base
         _build(settings="publishconf.py", content=content, output=site)
-        rows = tools.lighthouse(base, site, pages.split(",") if pages else tools.AUDIT_PAGES, reports)
-    print(tools.score_table(rows), f"Reports (HTML and JSON): {reports}/", sep="\n")
+        rows = lighthouse(base, site, pages.split(",") if pages else AUDIT_PAGES, reports)
+    print(score_table(rows), f"Reports (HTML and JSON): {reports}/", sep="\n")
 
 
 @task(help={
@@ -260,7 +327,165 @@ def audit(c, pages=None, content=None):
 })  # fmt: skip
 def screenshots(c, pages=None, content=None, output=None):
     """Full-page screenshots, desktop and mobile, light and dark, into build/screenshots/."""
-    tools = _site_tools()
+    from guide.site_tools.audit import AUDIT_PAGES
+    from guide.site_tools.screenshots import screenshots as take_screenshots
+
     site = _build(content=content, output=output).output_path
-    saved = tools.screenshots(site, pages.split(",") if pages else tools.AUDIT_PAGES, os.path.join(ROOT, "build", "screenshots"))
+    saved = take_screenshots(site, pages.split(",") if pages else AUDIT_PAGES, os.path.join(ROOT, "build", "screenshots"))
     print(f"{len(saved)} screenshots in {os.path.join(ROOT, 'build', 'screenshots')}/")
+
+
+# Lint. Each check: the tool, how to install it, and the commands to run with it (paths from ROOT).
+WORKFLOW = ".github/workflows/pages.yml"
+STEP_SCRIPTS = "build/lint"  # the workflow's run: steps as files, so shellcheck's findings point somewhere
+PIP_LINT = ".venv/bin/python -m pip install -e '.[lint]'"
+
+
+def _workflow_run_steps(workflow_path):
+    """Each `run:` step of a GitHub Actions workflow as (name, script with a shebang), for shellcheck.
+
+    `${{ ... }}` expressions become a plain word: GitHub pastes them in as text before the shell
+    starts, and whether that is safe is zizmor's to judge (template-injection). Steps run by a shell
+    other than bash or sh (python, pwsh) are left out.
+    """
+    import re
+
+    import yaml
+
+    with open(workflow_path, encoding="utf-8") as file:
+        workflow = yaml.safe_load(file)
+    workflow_shell = workflow.get("defaults", {}).get("run", {}).get("shell", "bash")
+    steps = []
+    for job_name, job in workflow.get("jobs", {}).items():
+        job_shell = job.get("defaults", {}).get("run", {}).get("shell", workflow_shell)
+        for number, step in enumerate(job.get("steps", []), 1):
+            shell = os.path.basename(str(step.get("shell", job_shell)).split()[0])
+            if "run" in step and shell in ("bash", "sh"):
+                script = re.sub(r"\$\{\{.*?\}\}", "GITHUB_EXPRESSION", str(step["run"]))
+                steps.append((f"{job_name}-step{number}", f"#!/usr/bin/env {shell}\n{script}\n"))
+    return steps
+
+
+def _shellcheck_commands(shellcheck):
+    """shellcheck on .ci/run and on each run: step, written afresh to build/lint/pages.yml-JOB-stepN.sh."""
+    shutil.rmtree(os.path.join(ROOT, STEP_SCRIPTS), ignore_errors=True)
+    os.makedirs(os.path.join(ROOT, STEP_SCRIPTS))
+    scripts = [".ci/run"]
+    for name, script in _workflow_run_steps(os.path.join(ROOT, WORKFLOW)):
+        scripts.append(f"{STEP_SCRIPTS}/{os.path.basename(WORKFLOW)}-{name}.sh")
+        with open(os.path.join(ROOT, scripts[-1]), "w", encoding="utf-8") as file:
+            file.write(script)
+    return [[shellcheck, *scripts]]
+
+
+LINT_CHECKS = [  # ruff joins this list
+    ("zizmor", PIP_LINT, lambda zizmor: [[zizmor, "--offline", WORKFLOW]]),
+    ("check-jsonschema", PIP_LINT, lambda check: [[check, "--builtin-schema", "vendor.github-workflows", WORKFLOW]]),
+    ("shellcheck", "apt-get install shellcheck", _shellcheck_commands),
+]  # fmt: skip
+
+
+def _lint_tool(tool):
+    """Where the tool is: .venv's bin first (`.venv/bin/python -m invoke` leaves it off PATH), then PATH."""
+    search = [os.path.dirname(sys.executable), os.environ.get("PATH", "")]
+    return shutil.which(tool, path=os.pathsep.join(search))
+
+
+def _run_lint_check(tool, install, commands):
+    """Run one check and print one line; the tool's own output shows only with findings.
+
+    Returns "ok", "findings" or "missing".
+    """
+    path, missing = _lint_tool(tool), f"not installed ({install})"
+    try:
+        commands = commands(path) if path else None
+    except ModuleNotFoundError as error:  # pyyaml, which reads the workflow's run: steps
+        path, missing = None, f"needs the Python module {error.name} ({PIP_LINT})"
+    if not path:
+        print(f"{tool}: {missing}: " + ("fails in CI" if os.environ.get("CI") == "true" else "skipped"))
+        return "missing"
+    runs = [subprocess.run(command, cwd=ROOT, capture_output=True, text=True) for command in commands]
+    failed = [run for run in runs if run.returncode]
+    for run in failed:
+        print(run.stdout + run.stderr, end="")
+    print(f"{tool}: findings (above)" if failed else f"{tool}: ok")
+    return "findings" if failed else "ok"
+
+
+@task
+def lint(c):
+    """Check the workflow (zizmor, GitHub's schema, shellcheck on its run: steps) and .ci/run."""
+    results = {tool: _run_lint_check(tool, install, commands) for tool, install, commands in LINT_CHECKS}
+    in_ci = os.environ.get("CI") == "true"
+    failed = [tool for tool, result in results.items() if result == "findings" or (result == "missing" and in_ci)]
+    if failed:
+        raise Exit(f"lint: {', '.join(failed)} failed", code=1)
+
+
+# The locks in requirements/: the extras each install profile adds to the build's dependencies.
+# `test` is compiled first and constrains the others, so that every profile pins a package they
+# share at the same version (and `build` after `test` installs nothing).
+LOCK_EXTRAS = {"test": ("test", "examples", "audit"), "build": (), "lint": ("lint",)}
+PIP_TOOLS = "pip-tools==7.6.2"  # what writes the locks: pinned here, as no lock can hold it
+PIP_COMPILE = [
+    "--quiet", "--generate-hashes", "--strip-extras",
+    "--allow-unsafe", "--all-build-deps",  # setuptools too: the bootstrap builds the project offline
+    "--no-emit-index-url", "--no-emit-find-links",  # a lock names no machine's own mirrors
+]  # fmt: skip
+
+
+@task(help={"upgrade": "Move every package to the newest release pyproject.toml allows (default: keep the locked ones)"})
+def lock(c, upgrade=False):
+    """Refresh requirements/*.txt from pyproject.toml: every package, with its hashes, for this Python on Linux."""
+    _install_pip_tools(c)
+    before = {profile: _read(_lock_path(profile)) for profile in LOCK_EXTRAS}
+    try:
+        for profile, extras in LOCK_EXTRAS.items():
+            _compile_lock(profile, extras, upgrade)
+    except BaseException:  # a failure or Ctrl+C: locks that disagree would install a mix
+        _restore_locks(before)
+        raise
+    changed = [f"{LOCKS}/{profile}.txt" for profile in LOCK_EXTRAS if _read(_lock_path(profile)) != before[profile]]
+    print(f"Refreshed: {', '.join(changed)}." if changed else "The locks were up to date.")
+
+
+def _compile_lock(profile, extras, upgrade):
+    """pip-compile one lock; every lock but `test` within the test lock's versions."""
+    command = [sys.executable, "-m", "piptools", "compile", *PIP_COMPILE, "--upgrade" if upgrade else "--no-upgrade"]
+    command += [f"--extra={extra}" for extra in extras]
+    if profile != "test":
+        command.append(f"--constraint={LOCKS}/test.txt")
+    command += [f"--output-file={LOCKS}/{profile}.txt", "pyproject.toml"]
+    env = {**os.environ, "CUSTOM_COMPILE_COMMAND": "python3 tasks.py lock"}  # the header says how to refresh
+    run = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if run.returncode != 0:
+        # pip's ERROR lines say why (a conflict names both pins); its traceback and the build
+        # backend's warnings would bury them. Without such a line, all of it.
+        errors = [line.strip() for line in run.stderr.splitlines() if "ERROR:" in line]
+        print(*(errors or [run.stdout + run.stderr]), sep="\n", file=sys.stderr)
+        raise Exit(f"pip-compile could not lock {LOCKS}/{profile}.txt (see above); the locks are as they were", code=1)
+
+
+def _install_pip_tools(c):
+    """pip-tools into .venv, on the first `lock` only: building and testing do not need it."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    name, wanted = PIP_TOOLS.split("==")
+    try:
+        installed = version(name)
+    except PackageNotFoundError:
+        installed = None
+    if installed != wanted:
+        print(f"Installing {PIP_TOOLS} into .venv ...", flush=True)
+        if c.run(f"{sys.executable} -m pip install --quiet --disable-pip-version-check {PIP_TOOLS}", warn=True).failed:
+            raise Exit(f"pip could not install {PIP_TOOLS} (see above); the locks are as they were", code=1)
+
+
+def _restore_locks(before):
+    """Put back the locks a failed refresh may have written: they must agree with each other."""
+    for profile, text in before.items():
+        if text:
+            with open(_lock_path(profile), "w", encoding="utf-8") as file:
+                file.write(text)
+        elif os.path.exists(_lock_path(profile)):
+            os.remove(_lock_path(profile))

@@ -2,7 +2,7 @@
 
 Modes:
 
-- ``project CONTENT OUTPUT``: the project's full build (``guide_plugins.build.build`` with
+- ``project CONTENT OUTPUT``: the project's full build (``guide.build.runner.build`` with
   pelicanconf.py, search index included), as ``invoke build --content --output`` runs it.
 - ``plain CONTENT OUTPUT``: plain Pelican with ``benchmarks/plain_pelicanconf.py``.
 - ``rebuild CONTENT OUTPUT CACHE PAGE EDITS``: what ``invoke serve`` does in its one long-lived
@@ -28,7 +28,7 @@ PLAIN_SETTINGS = os.path.join(ROOT, "benchmarks", "plain_pelicanconf.py")
 
 
 def project(content: str, output: str) -> dict:
-    from guide_plugins.build import build
+    from guide.build.runner import build
 
     started = time.perf_counter()
     result = build(PROJECT_SETTINGS, content=content, output=output)
@@ -51,8 +51,8 @@ def plain(content: str, output: str) -> dict:
 
 def rebuild(content: str, output: str, cache: str, page: str, edits: int) -> dict:
     from benchmarks.generator import edit_page
-    from guide_plugins.build import preview_build
-    from guide_plugins.preview import PreviewState, settle
+    from guide.build.preview import PreviewState, settle
+    from guide.build.runner import preview_build
 
     session = PreviewState()  # what `invoke serve` keeps between its rebuilds
     started = time.perf_counter()

@@ -10,6 +10,8 @@ import copy
 import os
 import sys
 
+# pelicanconf.py is a settings file beside the project, not an installed module, and Pelican loads
+# this file by path without putting its folder on sys.path: the project's folder must be there.
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)

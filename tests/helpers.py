@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from guide.site_tools.chromium import CHROMIUM_ARGS  # noqa: F401 (the tests that start Chromium)
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_SITE = ROOT / "tests" / "fixtures" / "site"
 
@@ -24,7 +26,7 @@ def tree_digest(folder: Path) -> dict[str, str]:
 
 def build_site(content: Path, output: Path, settings: str = "pelicanconf.py", **kwargs):
     """Build a content folder with the project's settings and theme, as `invoke build` does."""
-    from guide_plugins.build import build
+    from guide.build.runner import build
 
     return build(str(ROOT / settings), content=str(content), output=str(output), **kwargs)
 
@@ -69,11 +71,3 @@ def unavailable(message: str):
     if os.environ.get("CI") == "true":
         pytest.fail(f"CI must run this test: {message}")
     pytest.skip(message)
-
-
-#: Debian's Chromium on a machine with no outside network: without the background-networking
-#: flags it keeps trying to reach Google's hosts.
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-]  # fmt: skip

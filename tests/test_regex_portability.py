@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-import guide_plugins
-from guide_plugins.nginx_lexer import NginxLexer
+import guide
+from guide.markdown.nginx_lexer import NginxLexer
 from helpers import ROOT
 
 try:  # Python 3.11 and later
@@ -36,8 +36,8 @@ FORBIDDEN_OPCODES = {
     if hasattr(sre_constants, name)
 }
 
-#: The project's own Python: tasks.py and the settings, the plugins, the benchmarks, the tests.
-SOURCE_FOLDERS = ("guide_plugins", "benchmarks", "tests")
+#: The project's own Python: tasks.py and the settings, the guide package, the benchmarks, the tests.
+SOURCE_FOLDERS = ("guide", "benchmarks", "tests")
 SOURCE_FILES = sorted(
     [*ROOT.glob("*.py")] + [path for folder in SOURCE_FOLDERS for path in (ROOT / folder).rglob("*.py")]
 )
@@ -79,8 +79,8 @@ def forbidden_constructs(pattern: str | bytes, flags: int = 0) -> list[str]:
 
 
 def project_modules() -> list:
-    """Every module of ``guide_plugins``, imported."""
-    names = sorted(info.name for info in pkgutil.walk_packages(guide_plugins.__path__, "guide_plugins."))
+    """Every module of the ``guide`` package and its subpackages, imported."""
+    names = sorted(info.name for info in pkgutil.walk_packages(guide.__path__, "guide."))
     return [importlib.import_module(name) for name in names]
 
 
@@ -163,10 +163,10 @@ def test_the_search_finds_both_constructs_wherever_they_hide(pattern, expected):
     assert forbidden_constructs(pattern) == expected
 
 
-def test_every_plugin_module_is_searched():
+def test_every_module_of_the_package_is_searched():
     assert len(project_modules()) >= 10
     names = {where.rsplit(".", 1)[0] for where, _ in module_patterns()}
-    assert {"guide_plugins.code_fences", "guide_plugins.link_check"} <= names
+    assert {"guide.markdown.code_fences", "guide.build.link_check"} <= names
 
 
 def test_no_module_level_pattern_is_possessive_or_atomic():
@@ -182,7 +182,7 @@ def test_no_nginx_lexer_rule_is_possessive_or_atomic():
     patterns = lexer_patterns()
     assert len(patterns) > 100  # every state's rules, not just the first
     offenders = [
-        f"guide_plugins.nginx_lexer, {where}: {pattern.pattern!r} uses {', '.join(constructs)}"
+        f"guide.markdown.nginx_lexer, {where}: {pattern.pattern!r} uses {', '.join(constructs)}"
         for where, pattern in patterns
         if (constructs := forbidden_constructs(pattern.pattern, pattern.flags))
     ]

@@ -15,27 +15,32 @@ from urllib.parse import urlsplit
 
 import pytest
 
-import site_tools
+from guide.site_tools.audit import NODE_MODULES
+from guide.site_tools.serve import serve
 from helpers import CHROMIUM_ARGS, FIXTURE_SITE, ROOT, build_site, require_tool, unavailable
 
 SITES = ["fixture", "guide"]
+#: The checkers the browser tests run, from node_modules/ (`npm ci --ignore-scripts`, pinned in
+#: package.json and package-lock.json).
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
+VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
 def need_node_module(path: Path) -> Path:
     if not path.is_file():
-        name = path.relative_to(site_tools.NODE_MODULES).parts[0]
+        name = path.relative_to(NODE_MODULES).parts[0]
         unavailable(f"node_modules/{name} is missing: run `npm ci --ignore-scripts` in {ROOT}")
     return path
 
 
 @pytest.fixture(scope="session")
 def axe_script() -> Path:
-    return need_node_module(site_tools.AXE)
+    return need_node_module(AXE)
 
 
 @pytest.fixture(scope="session")
 def vnu_jar() -> Path:
-    return need_node_module(site_tools.VNU)
+    return need_node_module(VNU)
 
 
 @dataclasses.dataclass
@@ -55,7 +60,7 @@ class Site:
 @pytest.fixture(scope="session")
 def built_sites(tmp_path_factory):
     """name -> output folder, or the reason it did not build; each built once per session."""
-    from guide_plugins.build import BuildFailed
+    from guide.build.runner import BuildFailed
 
     folders: dict[str, Path | str] = {}
     for name, content in (("fixture", FIXTURE_SITE), ("guide", ROOT / "content")):
@@ -73,7 +78,7 @@ def served(built_sites):
     """name -> Site served on 127.0.0.1 (sites that did not build are left out)."""
     with contextlib.ExitStack() as stack:
         yield {
-            name: Site(name, folder, stack.enter_context(site_tools.serve(folder)))
+            name: Site(name, folder, stack.enter_context(serve(folder)))
             for name, folder in built_sites.items()
             if isinstance(folder, Path)
         }

@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-import site_tools
-from guide_plugins.code_fences import iter_fences
+from guide.markdown.code_fences import iter_fences
+from guide.site_tools.chromium import VIEWPORTS
 from helpers import FIXTURE_SITE
 
 BACKGROUND = "() => getComputedStyle(document.body).backgroundColor"
@@ -22,7 +22,7 @@ def path_of(page) -> str:
 
 
 def test_chapter_navigation_opens_and_closes_on_a_phone(fixture_site, new_context):
-    context, watch = new_context(viewport=site_tools.VIEWPORTS["mobile"])
+    context, watch = new_context(viewport=VIEWPORTS["mobile"])
     page = context.new_page()
     page.goto(fixture_site.url("second.html"))
     details = page.locator("details.chapter-nav")
@@ -48,7 +48,7 @@ def test_chapter_navigation_opens_and_closes_on_a_phone(fixture_site, new_contex
 
 def test_phone_header_keeps_to_three_rows(fixture_site, new_context):
     """Name and theme button on the first row, the site links on the second, search on the third."""
-    context, watch = new_context(viewport=site_tools.VIEWPORTS["mobile"])
+    context, watch = new_context(viewport=VIEWPORTS["mobile"])
     page = context.new_page()
     page.goto(fixture_site.url("second.html"))
     box = {name: page.locator(selector).bounding_box() for name, selector in {
@@ -62,7 +62,7 @@ def test_phone_header_keeps_to_three_rows(fixture_site, new_context):
 
 
 def test_chapter_navigation_is_always_open_on_a_wide_screen(fixture_site, new_context):
-    context, watch = new_context(viewport=site_tools.VIEWPORTS["desktop"])
+    context, watch = new_context(viewport=VIEWPORTS["desktop"])
     page = context.new_page()
     page.goto(fixture_site.url("second.html"))
     expect(page.locator("details.chapter-nav > summary")).to_be_hidden()

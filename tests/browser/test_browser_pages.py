@@ -1,5 +1,6 @@
 """Every page of both sites, in Chromium and through the checkers: loads cleanly, fits a phone,
-passes axe (light and dark), is valid HTML (Nu Html Checker) and links only to what exists."""
+passes axe (light and dark), is valid HTML (Nu Html Checker). That every link resolves is the
+strict build's own check (conftest.py builds both sites with --strict)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ import re
 import subprocess
 
 import pytest
-from bs4 import BeautifulSoup
 
-import site_tools
-from guide_plugins.link_check import check_site, count_links
+from guide.site_tools.chromium import VIEWPORTS
 from helpers import require_tool
 
+#: The rules axe runs: WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's best practices.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 #: A search with results, so that the results list is checked too.
 SEARCHES = {"fixture": "search.html?q=plain", "guide": "search.html?q=websocket"}
 
@@ -43,7 +44,7 @@ def test_every_page_loads_without_errors_or_outside_requests(site, new_context):
 
 def test_no_page_scrolls_sideways_on_a_phone(site, new_context):
     """At 375 x 812, with the chapter navigation closed and open, nothing is wider than the screen."""
-    context, watch = new_context(viewport=site_tools.VIEWPORTS["mobile"])
+    context, watch = new_context(viewport=VIEWPORTS["mobile"])
     page = context.new_page()
     wide = []
     for name in pages_of(site):
@@ -83,7 +84,7 @@ def test_axe_finds_no_violation(site, new_context, axe_script, scheme):
         watch.where = name
         load(page, site, name)
         page.add_script_tag(path=str(axe_script))
-        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", site_tools.AXE_TAGS)
+        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS)
         for violation in result["violations"]:
             targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
             violations.append(f"{name}: {violation['id']} ({violation['impact']}): {violation['help']}: {targets}")
@@ -108,16 +109,3 @@ def test_html_and_css_are_valid(site, vnu_jar):
     assert not errors, "\n".join(errors)
     pages = sum(p.suffix == ".html" for p in files)
     print(f"{site.name}: vnu checked {pages} pages and {len(files) - pages} stylesheets, 0 errors")
-
-
-def test_every_internal_link_and_fragment_resolves(site):
-    assert check_site(site.folder) == []
-    internal, external = count_links(site.folder)
-    print(f"{site.name}: {internal} internal links checked, {external} outside links not followed")
-
-
-def test_links_that_open_a_new_tab_carry_noopener(site):
-    for name in site.pages():
-        page = BeautifulSoup((site.folder / name).read_text(encoding="utf-8"), "html.parser")
-        for link in page.select('a[target="_blank"], area[target="_blank"], form[target="_blank"]'):
-            assert "noopener" in (link.get("rel") or []), f"{name}: {link}"

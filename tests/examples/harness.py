@@ -1,6 +1,6 @@
 """Run the guide's code blocks: find them by test ID, write them to files, start and stop them.
 
-Blocks are read with the same parser the site uses (guide_plugins.code_fences), so a block
+Blocks are read with the same parser the site uses (guide.markdown.code_fences), so a block
 marked ``test="ID"`` on a page is exactly what runs here. Examples listen on the ports a reader
 would use (8765, 8080); the harness rewrites those to free ports so that tests never collide with
 anything else on the machine.
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from guide_plugins.code_fences import iter_fences
+from guide.markdown.code_fences import iter_fences
 from helpers import require_tool  # noqa: F401 (re-exported for the example tests)
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,0 +1,108 @@
+"""Theme assets made at build time: highlighting CSS from Pygments styles, the inline boot script.
+
+The stylesheet is the theme's hand-written ``site.css`` followed by rules generated from two
+Pygments styles, merged with CSS ``light-dark()`` so one rule per token serves both colour
+schemes. The boot script (``theme/inline/boot.js``) runs before first paint to apply the reader's
+saved theme without a flash; it is inlined, and its hash is what the Content-Security-Policy
+allows.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import hashlib
+import os
+import re
+
+from markupsafe import Markup
+from pygments.style import StyleMeta
+from pygments.styles import get_style_by_name
+from pygments.token import STANDARD_TYPES, Token
+
+STYLESHEET = os.path.join("css", "site.css")
+BOOT_SCRIPT = os.path.join("inline", "boot.js")
+
+
+@dataclasses.dataclass(frozen=True)
+class ThemeAssets:
+    stylesheet: str  #: the full site.css as written to the output
+    version: str  #: a short hash of it, for cache-busting URLs
+    boot_script: str
+    boot_script_hash: str  #: "sha256-...", for the Content-Security-Policy
+
+
+def make_assets(theme_path: str, light_style: str, dark_style: str) -> ThemeAssets:
+    with open(os.path.join(theme_path, "static", STYLESHEET), encoding="utf-8") as css:
+        stylesheet = minify_css(css.read() + "\n" + highlight_css(light_style, dark_style))
+    with open(os.path.join(theme_path, BOOT_SCRIPT), encoding="utf-8") as js:
+        boot = js.read().strip()
+    digest = base64.b64encode(hashlib.sha256(boot.encode()).digest()).decode()
+    version = hashlib.sha256(stylesheet.encode()).hexdigest()[:10]
+    return ThemeAssets(stylesheet, version, boot, f"sha256-{digest}")
+
+
+def use_theme_assets(settings) -> ThemeAssets:
+    """Make the theme's assets and give the templates what they read of them (``initialized``)."""
+    assets = make_assets(settings["THEME"], settings["PYGMENTS_LIGHT_STYLE"], settings["PYGMENTS_DARK_STYLE"])
+    settings["THEME_ASSET_VERSION"] = assets.version
+    settings["THEME_BOOT_SCRIPT"] = Markup(assets.boot_script)  # trusted theme file, inlined as is
+    settings["THEME_BOOT_SCRIPT_HASH"] = assets.boot_script_hash
+    return assets
+
+
+def write_stylesheet(assets: ThemeAssets, output_path: str, static_dir: str) -> None:
+    """Write the stylesheet into the site's theme folder (``finalized``: over the theme's own copy)."""
+    with open(os.path.join(output_path, static_dir, STYLESHEET), "w", encoding="utf-8") as file:
+        file.write(assets.stylesheet)
+
+
+def minify_css(css: str) -> str:
+    """Drop comments and the white space around punctuation: about 15% fewer bytes after gzip.
+
+    Deliberately simple, for the theme's own stylesheet: it would also squeeze white space
+    inside a quoted string next to ``{};,>``, which the stylesheet does not have.
+    """
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    css = re.sub(r"\s+", " ", css)
+    css = re.sub(r"\s*([{};,>])\s*", r"\1", css)
+    css = re.sub(r":\s+", ":", css)
+    return css.replace(";}", "}").strip() + "\n"
+
+
+def highlight_css(light_style: str, dark_style: str, scope: str = ".highlight") -> str:
+    """CSS for Pygments token classes, each colour as ``light-dark(LIGHT, DARK)``."""
+    light, dark = get_style_by_name(light_style), get_style_by_name(dark_style)
+    lines = [f"/* Generated from the Pygments styles {light_style!r} (light) and {dark_style!r} (dark). */"]
+    lines.append(
+        f"{scope} {{ color: light-dark({_base_color(light)}, {_base_color(dark)}); }}"
+    )
+    for token, short in sorted(STANDARD_TYPES.items(), key=lambda item: item[1]):
+        if not short:
+            continue
+        rule = _token_rule(light.style_for_token(token), dark.style_for_token(token), _base_color(light), _base_color(dark))
+        if rule:
+            lines.append(f"{scope} .{short} {{ {rule} }}")
+    return "\n".join(lines) + "\n"
+
+
+def _base_color(style: StyleMeta) -> str:
+    color = style.style_for_token(Token)["color"]
+    # Without a base colour the code block's own (var(--code-fg)) shows through; currentColor
+    # says so where var() would do (inside light-dark(), var() trips the W3C CSS validator).
+    return f"#{color}" if color else "currentColor"
+
+
+def _token_rule(light: dict, dark: dict, light_base: str, dark_base: str) -> str:
+    declarations = []
+    light_color = f"#{light['color']}" if light["color"] else light_base
+    dark_color = f"#{dark['color']}" if dark["color"] else dark_base
+    if (light_color, dark_color) != (light_base, dark_base):
+        declarations.append(f"color: light-dark({light_color}, {dark_color});")
+    if light["bold"]:
+        declarations.append("font-weight: bold;")
+    if light["italic"]:
+        declarations.append("font-style: italic;")
+    if light["underline"]:
+        declarations.append("text-decoration: underline;")
+    return " ".join(declarations)

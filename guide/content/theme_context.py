@@ -1,0 +1,46 @@
+"""What the theme's templates read that Pelican does not give them, computed once the site is known.
+
+Each guide page gets its "what's next" choices (:mod:`guide.content.choices`), its outline
+(:mod:`guide.content.outline`), its "last updated" date (:mod:`guide.content.last_updated`) and
+its source file; the templates' context gets the chapters (:mod:`guide.content.chapters`), the
+guide pages in reading order, the site's index and the copyright year.
+"""
+
+from __future__ import annotations
+
+import os
+
+from markupsafe import Markup
+
+from guide import pelican_internals
+from guide.build import memo
+from guide.content.chapters import NAV_LIMIT_SETTING, build_chapters, guide_pages
+from guide.content.choices import resolve_choices
+from guide.content.last_updated import last_commit_dates
+from guide.content.outline import outline
+from guide.content.site_index import SiteIndex
+
+_OUTLINES = memo.Reuse()  #: body HTML -> its outline
+
+
+def add_page_details(pages: list, icons: dict[str, Markup], settings) -> None:
+    """Give each page its choices, outline, "last updated" date and source file (relative to the content)."""
+    siteurl = settings["SITEURL"]
+    dates = last_commit_dates(settings["PATH"])
+    for page in pages:
+        page.choices = resolve_choices(page, icons, siteurl)
+        html = pelican_internals.body_html(page)
+        page.outline = list(_OUTLINES.get(html, lambda: tuple(outline(html))))
+        page.last_updated = dates.get(page.source_path)
+        page.source_relpath = os.path.relpath(page.source_path, settings["PATH"])
+
+
+def site_context(index: SiteIndex, settings) -> dict:
+    """What every template may show of the whole site (call after :func:`add_page_details`)."""
+    years = [p.last_updated.year for p in index.pages if p.last_updated] + [p.date.year for p in index.posts]
+    return {
+        "COPYRIGHT_YEAR": max(years, default=settings.get("COPYRIGHT_YEAR", "")),
+        "chapters": build_chapters(index.pages, settings.get("CHAPTERS", {}), settings[NAV_LIMIT_SETTING]),
+        "guide_pages": guide_pages(index.pages),
+        "site_index": index,
+    }

@@ -1,0 +1,112 @@
+"""A content tree's own settings: ``guide.toml`` at the root of the folder being built.
+
+Some settings belong to the content, not to the site machinery: the chapter titles, and the
+editorial rule that code blocks in some languages say whether the test suite runs them. They
+live beside the pages, so that ``invoke build --content OTHER`` renders another tree with its
+own settings, or with the defaults, and never with this guide's::
+
+    # content/guide.toml
+    tested_or_illustrative = ["python", "javascript", "nginx"]
+
+    [chapters]
+    01 = "Foundations"
+    02 = "Clients"
+
+The file is data (TOML), never run: a tree from elsewhere cannot execute code in the build.
+Without it, ``CHAPTERS`` from the Pelican settings is the fallback and every code block builds
+without a mark.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+
+from guide.build_state import build_state
+from guide.content.front_matter import did_you_mean
+from guide.markdown.code_fences import canonical_language
+from guide.problems import ProblemLog
+
+FILE_NAME = "guide.toml"
+POLICY_SETTING = "TESTED_OR_ILLUSTRATIVE"  #: languages whose blocks must be tested or illustrative
+CHAPTER_KEY_RE = re.compile(r"^(?!00)[0-9]{2}$")
+_TOML_POSITION_RE = re.compile(r"\(at (?:line (?P<line>[0-9]+), column [0-9]+|end of document)\)$")
+
+
+def _chapters(value, problem) -> dict[str, str] | None:
+    if not isinstance(value, dict):
+        return problem("chapters", 'must be a table: [chapters] then lines such as 01 = "Foundations"')
+    chapters = {}
+    for key, title in value.items():
+        if not CHAPTER_KEY_RE.match(key):
+            problem(f"chapters.{key}", "a chapter is two digits from 01 to 99, the first two of its pages' sort-order")
+        elif not isinstance(title, str) or not title.strip():
+            problem(f"chapters.{key}", f'the title must be text, e.g. {key} = "Foundations"')
+        else:
+            chapters[key] = title.strip()
+    return chapters
+
+
+def _languages(value, problem) -> tuple[str, ...] | None:
+    if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+        return problem("tested_or_illustrative", 'must be a list of language names, e.g. ["python", "nginx"]')
+    languages = []
+    for name in value:
+        canonical = canonical_language(name)
+        if canonical is None:
+            problem("tested_or_illustrative", f"unknown language {name!r}; use a Pygments lexer name such as python, javascript, nginx")
+        else:
+            languages.append(canonical)
+    return tuple(languages)
+
+
+#: key in guide.toml -> (Pelican setting, reader that checks and converts the value)
+KEYS = {
+    "chapters": ("CHAPTERS", _chapters),
+    "tested_or_illustrative": (POLICY_SETTING, _languages),
+}
+DEFAULTS = {"CHAPTERS": {}, POLICY_SETTING: ()}
+
+
+def read_tree_settings(content_path: str, log: ProblemLog) -> dict:
+    """The Pelican settings ``content_path/guide.toml`` gives; its problems go to ``log``."""
+    path = os.path.join(content_path, FILE_NAME)
+    try:
+        with open(path, "rb") as file:
+            data = tomllib.load(file)
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        position = _TOML_POSITION_RE.search(message)
+        field = "syntax"
+        if position:
+            field = f"line {position['line']}" if position["line"] else "end of file"
+        log.add(path, field, f"{_TOML_POSITION_RE.sub('', message).strip()}; see the README's content-tree settings")
+        return {}
+    except (OSError, UnicodeDecodeError) as error:
+        log.add(path, "file", f"cannot read it: {error}")
+        return {}
+
+    def problem(field: str, message: str) -> None:
+        log.add(path, field, message)
+
+    settings = {}
+    for key, value in data.items():
+        if key not in KEYS:
+            problem(key, f"unknown setting{did_you_mean(key, KEYS)}; known: {', '.join(KEYS)}")
+            continue
+        name, read = KEYS[key]
+        converted = read(value, problem)
+        if converted is not None:
+            settings[name] = converted
+    return settings
+
+
+def apply_tree_settings(settings: dict, log: ProblemLog) -> None:
+    """Put the tree's settings in place of the defaults (``initialized`` time, before any reading)."""
+    for name, default in DEFAULTS.items():
+        settings.setdefault(name, default)
+    build_state(settings).tree_settings_file = os.path.join(settings["PATH"], FILE_NAME)
+    settings.update(read_tree_settings(settings["PATH"], log))

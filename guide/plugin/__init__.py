@@ -1,0 +1,84 @@
+"""Pelican's entry point: ``register()`` wires the guide's code to Pelican's signals.
+
+Only signal handlers live here, each a few calls into :mod:`guide.content`, :mod:`guide.markdown`
+and :mod:`guide.build`. What a handler shares with the build runner and the other handlers is in
+the build's :class:`~guide.build_state.BuildState`. Pelican reads every file, then sends
+``all_generators_finalized`` before it writes anything. That is where the whole site is known, so
+everything computed across pages happens there, once per build: validation
+(:mod:`guide.content.validation`), site links (:mod:`guide.content.site_links`), then what the
+theme shows (:mod:`guide.content.theme_context`). A build with errors stops there, before a single
+file is written.
+"""
+
+from __future__ import annotations
+
+from pelican import signals
+
+from guide.build import memo, parallel_read
+from guide.build.preview import reuse_static_links, writer_for
+from guide.build.sitemap import write_sitemap
+from guide.build.theme_assets import use_theme_assets, write_stylesheet
+from guide.build_state import build_state
+from guide.content.chapters import check_nav_limit
+from guide.content.choices import load_icons
+from guide.content.dates import check_dates
+from guide.content.site_index import SiteIndex
+from guide.content.site_links import absolutize_bodies
+from guide.content.source_files import check_source_files
+from guide.content.theme_context import add_page_details, site_context
+from guide.content.tree_settings import apply_tree_settings
+from guide.content.validation import check_sources, validate_site
+from guide.markdown.rst_reader import report_docutils_problems, use_guide_rst_reader
+from guide.problems import ContentError
+
+
+def on_initialized(pelican) -> None:
+    """Before any reading: the settings, the content tree and every header as written."""
+    settings = pelican.settings
+    state = build_state(settings)
+    memo.next_build()
+    check_nav_limit(settings, state.problems, state.settings_file)  # how many entries a sidebar lists
+    apply_tree_settings(settings, state.problems)  # content/guide.toml: chapters, code policy
+    check_source_files(settings["PATH"], state.problems)  # no link out of the tree, no huge page
+    if state.problems.errors:  # the settings or the tree are wrong: reading pages would only add echoes
+        raise ContentError(state.problems.errors)
+    check_sources(settings, state.problems)  # UTF-8, readable, headers as written
+    state.theme_assets = use_theme_assets(settings)
+
+
+def on_all_generators_finalized(generators) -> None:
+    """Every file is read, nothing is written: check the whole site, then prepare what the theme shows."""
+    settings, context = generators[0].settings, generators[0].context
+    state = build_state(settings)
+    index = SiteIndex.from_generators(generators, settings)
+    icons = load_icons(settings["THEME"])
+    validate_site(index, set(icons), state.problems, settings)
+    if state.problems.errors:
+        raise ContentError(state.problems.errors)
+    absolutize_bodies(index.pages + index.posts, settings["SITEURL"])
+    add_page_details(index.pages, icons, settings)
+    context.update(site_context(index, settings))
+    state.site_index = index
+
+
+def on_finalized(pelican) -> None:
+    """Write what needs the whole site: the stylesheet with generated highlighting, the sitemap."""
+    settings, state = pelican.settings, build_state(pelican.settings)
+    write_stylesheet(state.theme_assets, pelican.output_path, settings["THEME_STATIC_DIR"])
+    write_sitemap(state.site_index, pelican.output_path, settings["SITEURL"])
+
+
+def register() -> None:
+    signals.initialized.connect(on_initialized)
+    signals.readers_init.connect(use_guide_rst_reader)  # safe reST, its messages as problems, literals as <code>
+    signals.article_generator_context.connect(report_docutils_problems)
+    signals.page_generator_context.connect(report_docutils_problems)
+    signals.readers_init.connect(check_dates)  # a bad date: one line naming the file and the field
+    signals.all_generators_finalized.connect(on_all_generators_finalized)
+    signals.finalized.connect(on_finalized)
+    signals.get_writer.connect(writer_for)  # `invoke serve`: render only what changed
+    signals.content_object_init.connect(reuse_static_links)
+    # Pages are read on every CPU (see parallel_read).
+    signals.page_generator_init.connect(parallel_read.start)
+    signals.page_generator_preread.connect(parallel_read.hand_over)
+    signals.page_generator_finalized.connect(parallel_read.stop)
