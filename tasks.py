@@ -25,7 +25,7 @@ TASK_PROFILES = {"test": "test", "audit": "test", "screenshots": "test", "lint":
 
 def bootstrap(argv: list[str]) -> None:
     """Make .venv hold what the tasks in argv need, then hand over to invoke inside it."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036  runs under any python3, to say this one is too old
         sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
     python = os.path.join(VENV_BIN, "python")
     if not os.path.exists(python):
@@ -133,11 +133,13 @@ def _build(settings="pelicanconf.py", content=None, output=None, strict=False, o
     return result
 
 
-@task(help={
-    "content": "Folder of pages in the guide's format to render (default: content/)",
-    "output": "Folder to write the site into (default: output/)",
-    "strict": "Treat warnings as errors (CI does)",
-})  # fmt: skip
+@task(
+    help={
+        "content": "Folder of pages in the guide's format to render (default: content/)",
+        "output": "Folder to write the site into (default: output/)",
+        "strict": "Treat warnings as errors (CI does)",
+    }
+)
 def build(c, content=None, output=None, strict=False):
     """Build the site. A failed build leaves the previous output as it was."""
     _build(content=content, output=output, strict=strict)
@@ -145,11 +147,13 @@ def build(c, content=None, output=None, strict=False):
         print("Preview it with: python3 tasks.py serve")
 
 
-@task(help={
-    "port": "Port on 127.0.0.1 (default 8000)",
-    "content": "Folder of pages in the guide's format to render (default: content/)",
-    "output": "Folder to write the site into (default: output/)",
-})  # fmt: skip
+@task(
+    help={
+        "port": "Port on 127.0.0.1 (default 8000)",
+        "content": "Folder of pages in the guide's format to render (default: content/)",
+        "output": "Folder to write the site into (default: output/)",
+    }
+)
 def serve(c, port=None, content=None, output=None):
     """Build, serve on 127.0.0.1, rebuild on every change and reload the browser; a failed
     rebuild is shown in the page, over the last good build."""
@@ -182,7 +186,9 @@ def serve(c, port=None, content=None, output=None):
             return failure.message
         return None
 
-    watched = [content or os.path.join(ROOT, "content")] + [os.path.join(ROOT, path) for path in ("theme", "guide", "pelicanconf.py")]
+    watched = [content or os.path.join(ROOT, "content")] + [
+        os.path.join(ROOT, path) for path in ("theme", "guide", "pelicanconf.py")
+    ]
     server = PreviewServer(os.path.abspath(output) if output else OUTPUT, watched, rebuild)
     try:
         server.record(rebuild(first=True))
@@ -206,11 +212,13 @@ def clean(c):
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@task(help={
-    "siteurl": "The site's public URL, e.g. https://example.github.io/websockets-guide (default: $SITEURL)",
-    "content": "Folder of pages to render (default: content/)",
-    "output": "Folder to write the site into (default: output/)",
-})  # fmt: skip
+@task(
+    help={
+        "siteurl": "The site's public URL, e.g. https://example.github.io/websockets-guide (default: $SITEURL)",
+        "content": "Folder of pages to render (default: content/)",
+        "output": "Folder to write the site into (default: output/)",
+    }
+)
 def publish(c, siteurl=None, content=None, output=None):
     """Build for publication with publishconf.py: absolute URLs and feeds, warnings are errors."""
     if siteurl:
@@ -227,13 +235,16 @@ def gh_pages(c, siteurl=None):
     c.run(f"{sys.executable} -m ghp_import --no-jekyll --push --force --message 'Publish the site' {OUTPUT}")
 
 
-@task(help={
-    "sizes": "Page counts to build, comma-separated (default: 100,1000,5000)",
-    "repeat": "Builds of each kind at each size; the median counts (default: 3)",
-})  # fmt: skip
+@task(
+    help={
+        "sizes": "Page counts to build, comma-separated (default: 100,1000,5000)",
+        "repeat": "Builds of each kind at each size; the median counts (default: 3)",
+    }
+)
 def bench(c, sizes="100,1000,5000", repeat="3"):
     """Time the build at scale against plain Pelican, and a one-page rebuild as serve does it."""
-    from benchmarks.run import bench as run_bench, parse_sizes
+    from benchmarks.run import bench as run_bench
+    from benchmarks.run import parse_sizes
 
     # Given as text and checked here: invoke would answer `--repeat abc` with a traceback.
     if not str(repeat).isascii() or not str(repeat).isdigit() or int(repeat) < 1:
@@ -265,30 +276,36 @@ def _install_node_tools(c):
 QUICK_TIER = "not build and not browser and not examples"
 
 
-@task(help={
-    "args": "Extra arguments for pytest, e.g. '-k nginx -x'",
-    "quick": "Only the unit tests: no site build, browser or example (seconds, not minutes)",
-})  # fmt: skip
+@task(
+    help={
+        "args": "Extra arguments for pytest, e.g. '-k nginx -x'",
+        "quick": "Only the unit tests: no site build, browser or example (seconds, not minutes)",
+    }
+)
 def test(c, args="", quick=False):
-    """Run the whole test suite (installing the pinned npm checkers first when npm is there).
+    """Lint (the `lint` task), then run the whole test suite (installing the pinned npm checkers
+    first when npm is there). CI runs this, so a lint finding fails CI before any test runs.
 
-    With --quick, only the unit tests (QUICK_TIER): seconds instead of minutes.
+    With --quick, only the unit tests (QUICK_TIER), and no lint: seconds instead of minutes.
     """
     if quick:
         args = f'-m "{QUICK_TIER}" {args}'  # the browser tests, which need the npm checkers, are left out
     else:
+        lint(c)  # raises Exit, naming the failed tools, before any test runs
         _install_node_tools(c)
     result = c.run(f"{sys.executable} -m pytest {args}", pty=False, warn=True)
     if result.exited:
         raise Exit(code=result.exited)
 
 
-@task(help={
-    "external": "Also try every outside link (needs the network; never part of CI)",
-    "content": "Folder of pages to build and check (default: content/)",
-    "output": "Folder to build into (default: output/)",
-    "report": "Where to write the report (default: build/linkcheck-report.md)",
-})  # fmt: skip
+@task(
+    help={
+        "external": "Also try every outside link (needs the network; never part of CI)",
+        "content": "Folder of pages to build and check (default: content/)",
+        "output": "Folder to build into (default: output/)",
+        "report": "Where to write the report (default: build/linkcheck-report.md)",
+    }
+)
 def linkcheck(c, external=False, content=None, output=None, report=None):
     """Build, then check every internal link and #fragment; --external tries the outside links too."""
     from guide.build.link_check import report as link_report
@@ -298,15 +315,19 @@ def linkcheck(c, external=False, content=None, output=None, report=None):
     os.makedirs(os.path.dirname(report), exist_ok=True)
     with open(report, "w", encoding="utf-8") as file:
         file.write(text)
-    print(*(line.lstrip("# ") for line in text.splitlines() if line.startswith(("## ", "Outside"))), f"Report: {report}", sep="\n")
+    print(
+        *(line.lstrip("# ") for line in text.splitlines() if line.startswith(("## ", "Outside"))), f"Report: {report}", sep="\n"
+    )
     if broken:
         raise Exit(f"{broken} broken link(s): see {report}", code=1)
 
 
-@task(help={
-    "pages": "Pages to audit, comma-separated (default: index.html and two guide pages)",
-    "content": "Folder of pages to build (default: content/)",
-})  # fmt: skip
+@task(
+    help={
+        "pages": "Pages to audit, comma-separated (default: index.html and two guide pages)",
+        "content": "Folder of pages to build (default: content/)",
+    }
+)
 def audit(c, pages=None, content=None):
     """Lighthouse, mobile and desktop, on three pages: prints the four scores (a report, not a gate)."""
     from guide.site_tools.audit import AUDIT_PAGES, lighthouse, score_table
@@ -320,11 +341,13 @@ def audit(c, pages=None, content=None):
     print(score_table(rows), f"Reports (HTML and JSON): {reports}/", sep="\n")
 
 
-@task(help={
-    "pages": "Pages to capture, comma-separated (default: index.html and two guide pages)",
-    "content": "Folder of pages to build (default: content/)",
-    "output": "Folder to build into (default: output/)",
-})  # fmt: skip
+@task(
+    help={
+        "pages": "Pages to capture, comma-separated (default: index.html and two guide pages)",
+        "content": "Folder of pages to build (default: content/)",
+        "output": "Folder to build into (default: output/)",
+    }
+)
 def screenshots(c, pages=None, content=None, output=None):
     """Full-page screenshots, desktop and mobile, light and dark, into build/screenshots/."""
     from guide.site_tools.audit import AUDIT_PAGES
@@ -378,11 +401,13 @@ def _shellcheck_commands(shellcheck):
     return [[shellcheck, *scripts]]
 
 
-LINT_CHECKS = [  # ruff joins this list
+LINT_CHECKS = [
+    # The Python code: ruff's rules and its format (both configured in pyproject.toml).
+    ("ruff", PIP_LINT, lambda ruff: [[ruff, "check", "--quiet", "."], [ruff, "format", "--check", "--quiet", "."]]),
     ("zizmor", PIP_LINT, lambda zizmor: [[zizmor, "--offline", WORKFLOW]]),
     ("check-jsonschema", PIP_LINT, lambda check: [[check, "--builtin-schema", "vendor.github-workflows", WORKFLOW]]),
     ("shellcheck", "apt-get install shellcheck", _shellcheck_commands),
-]  # fmt: skip
+]
 
 
 def _lint_tool(tool):
@@ -414,7 +439,7 @@ def _run_lint_check(tool, install, commands):
 
 @task
 def lint(c):
-    """Check the workflow (zizmor, GitHub's schema, shellcheck on its run: steps) and .ci/run."""
+    """Check the Python code (ruff), the workflow (zizmor, GitHub's schema, shellcheck on its run: steps) and .ci/run."""
     results = {tool: _run_lint_check(tool, install, commands) for tool, install, commands in LINT_CHECKS}
     in_ci = os.environ.get("CI") == "true"
     failed = [tool for tool, result in results.items() if result == "findings" or (result == "missing" and in_ci)]
@@ -425,7 +450,7 @@ def lint(c):
 # The locks in requirements/: the extras each install profile adds to the build's dependencies.
 # `test` is compiled first and constrains the others, so that every profile pins a package they
 # share at the same version (and `build` after `test` installs nothing).
-LOCK_EXTRAS = {"test": ("test", "examples", "audit"), "build": (), "lint": ("lint",)}
+LOCK_EXTRAS = {"test": ("test", "examples", "audit", "lint"), "build": (), "lint": ("lint",)}
 PIP_TOOLS = "pip-tools==7.6.2"  # what writes the locks: pinned here, as no lock can hold it
 PIP_COMPILE = [
     "--quiet", "--generate-hashes", "--strip-extras",

@@ -32,7 +32,12 @@ def project(content: str, output: str) -> dict:
 
     started = time.perf_counter()
     result = build(PROJECT_SETTINGS, content=content, output=output)
-    return {"seconds": time.perf_counter() - started, "pages": result.pages, "posts": result.posts, "warnings": len(result.warnings)}
+    return {
+        "seconds": time.perf_counter() - started,
+        "pages": result.pages,
+        "posts": result.posts,
+        "warnings": len(result.warnings),
+    }
 
 
 def plain(content: str, output: str) -> dict:

@@ -76,7 +76,7 @@ PYTHON_TEMPLATES = [
     if __name__ == "__main__":
         asyncio.run(main())
     ''',
-    '''
+    """
     import asyncio
     import json
 
@@ -91,7 +91,7 @@ PYTHON_TEMPLATES = [
                 if event.get("type") == "close":
                     break
                 print(event["room"], event.get("text", ""))
-    ''',
+    """,
     '''
     CLIENTS: set = set()
 
@@ -227,7 +227,11 @@ def _page(index: int, chapter: int, position: int, slugs: list[str], sizes: list
         return f"/{slugs[(index + offset) % pages]}.html"
 
     choices = [
-        ("/table-of-contents.html" if index + 1 == pages else page_url(1), "fa-play fa-inverse", f"What comes after {_words(rng, 2, 3)}?"),
+        (
+            "/table-of-contents.html" if index + 1 == pages else page_url(1),
+            "fa-play fa-inverse",
+            f"What comes after {_words(rng, 2, 3)}?",
+        ),
         (page_url(max(sizes) + 7), rng.choice(ICONS), f"How does {_words(rng, 2, 4)} work?"),
         ("", "", ""),  # an empty choice means "no choice"
     ]
@@ -242,7 +246,11 @@ def _page(index: int, chapter: int, position: int, slugs: list[str], sizes: list
         f"meta: {_words(rng, 10, 16).capitalize()}.",
     ]
     for number, (url, icon, text) in enumerate(choices, start=1):
-        header += [f"choice{number}url: {url}".rstrip(), f"choice{number}icon: {icon}".rstrip(), f"choice{number}text: {text}".rstrip()]
+        header += [
+            f"choice{number}url: {url}".rstrip(),
+            f"choice{number}icon: {icon}".rstrip(),
+            f"choice{number}text: {text}".rstrip(),
+        ]
 
     links = []
     body = [_paragraph(rng, sentences, page_url(-1), links), _paragraph(rng, sentences, page_url(3), links)]
@@ -289,7 +297,12 @@ def _list(rng: random.Random) -> str:
 
 
 def _fields(rng: random.Random) -> dict:
-    return {"name": f"{rng.choice(WORDS)}_{rng.choice(WORDS)}", "port": rng.randint(8000, 8999), "count": rng.randint(5, 120), "word": rng.choice(WORDS)}
+    return {
+        "name": f"{rng.choice(WORDS)}_{rng.choice(WORDS)}",
+        "port": rng.randint(8000, 8999),
+        "count": rng.randint(5, 120),
+        "word": rng.choice(WORDS),
+    }
 
 
 def _python_block(rng: random.Random) -> str:

@@ -133,7 +133,9 @@ def run_child(args: list[str]) -> Sample:
     """Run ``python -m benchmarks.child ARGS`` in a fresh interpreter; time it and take its peak RSS."""
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
-        child = subprocess.Popen([sys.executable, "-m", "benchmarks.child", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=errors)
+        child = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.child", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=errors
+        )
         out = child.stdout.read()
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - started
@@ -141,7 +143,9 @@ def run_child(args: list[str]) -> Sample:
         child.stdout.close()
         if child.returncode != 0:
             errors.seek(0)
-            raise RuntimeError(f"benchmark child {args[0]} failed ({child.returncode}):\n{errors.read().decode(errors='replace')[-4000:]}")
+            raise RuntimeError(
+                f"benchmark child {args[0]} failed ({child.returncode}):\n{errors.read().decode(errors='replace')[-4000:]}"
+            )
     # ru_maxrss is in KiB on Linux
     return Sample(seconds, usage.ru_maxrss, json.loads(out), usage.ru_utime + usage.ru_stime)
 
@@ -186,14 +190,18 @@ def measure_size(pages: int, repeat: int, workdir: str, runner: Runner = run_chi
             sample = runner([kind, content, outputs[kind]])
             getattr(result, kind).append(sample)
             name = "(a) project" if kind == "project" else "(b) plain  "
-            progress(f"  N={pages} run {run + 1}/{repeat} {name}: {sample.seconds:7.2f} s ({sample.cpu_seconds:.2f} s CPU), {sample.peak_kib / 1024:6.0f} MiB")
+            progress(
+                f"  N={pages} run {run + 1}/{repeat} {name}: {sample.seconds:7.2f} s ({sample.cpu_seconds:.2f} s CPU), {sample.peak_kib / 1024:6.0f} MiB"
+            )
     if os.path.isdir(outputs["project"]):
         result.largest_page, result.largest_file = largest_html(outputs["project"], site)
         result.largest_page_nav = chapter_nav_bytes(os.path.join(outputs["project"], result.largest_page[0]))
     return result
 
 
-def measure_rebuild(pages: int, workdir: str, edits: int = REBUILD_EDITS, runner: Runner = run_child, progress=print) -> RebuildResult:
+def measure_rebuild(
+    pages: int, workdir: str, edits: int = REBUILD_EDITS, runner: Runner = run_child, progress=print
+) -> RebuildResult:
     """The serve task's cycle at ``pages`` pages, in one fresh process: build, then edit-and-rebuild."""
     content = os.path.join(workdir, f"rebuild-content-{pages}")
     output = os.path.join(workdir, f"rebuild-output-{pages}")

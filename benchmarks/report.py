@@ -31,7 +31,9 @@ def machine() -> str:
         memory = f", {kib / 1024 / 1024:.1f} GiB memory"
     except (OSError, StopIteration):
         pass
-    return f"{os.cpu_count()} CPUs ({model}){memory}, Python {platform.python_version()} on {platform.system()} {platform.release()}"
+    return (
+        f"{os.cpu_count()} CPUs ({model}){memory}, Python {platform.python_version()} on {platform.system()} {platform.release()}"
+    )
 
 
 def _verdict(ok: bool | None) -> str:
@@ -76,17 +78,31 @@ def format_report(result: BenchResult) -> str:
         lines.append(f"Of the largest page, the chapter navigation: {', '.join(navigation)} bytes")
     lines += ["", "Targets:"]
     at_1000 = result.size(1000)
-    lines.append(f"  a/b at 1,000 pages <= {TARGET_RATIO}: " + (f"{at_1000.ratio:.2f}, {_verdict(at_1000.ratio <= TARGET_RATIO)}" if at_1000 else "n/a (1,000 not measured)"))
-    lines.append(f"  t(5,000)/t(1,000) <= {TARGET_GROWTH}: " + (f"{growth:.2f}, {_verdict(growth <= TARGET_GROWTH)}" if growth is not None else "n/a (1,000 and 5,000 not both measured)"))
+    lines.append(
+        f"  a/b at 1,000 pages <= {TARGET_RATIO}: "
+        + (f"{at_1000.ratio:.2f}, {_verdict(at_1000.ratio <= TARGET_RATIO)}" if at_1000 else "n/a (1,000 not measured)")
+    )
+    lines.append(
+        f"  t(5,000)/t(1,000) <= {TARGET_GROWTH}: "
+        + (
+            f"{growth:.2f}, {_verdict(growth <= TARGET_GROWTH)}"
+            if growth is not None
+            else "n/a (1,000 and 5,000 not both measured)"
+        )
+    )
     if result.rebuild:
-        lines.append(f"  one-page rebuild at {result.rebuild.pages} pages < {TARGET_REBUILD} s: {result.rebuild.median_seconds:.3f} s, {_verdict(result.rebuild.median_seconds < TARGET_REBUILD)}")
+        lines.append(
+            f"  one-page rebuild at {result.rebuild.pages} pages < {TARGET_REBUILD} s: {result.rebuild.median_seconds:.3f} s, {_verdict(result.rebuild.median_seconds < TARGET_REBUILD)}"
+        )
     else:
         lines.append(f"  one-page rebuild < {TARGET_REBUILD} s: n/a (not measured)")
     page_sizes = [s.largest_page[1] for s in result.sizes if s.largest_page[1]]
     if len(page_sizes) > 1:
         spread = max(page_sizes) / min(page_sizes) - 1
         figures = ", ".join(f"{s.largest_page[1]} at {s.pages}" for s in result.sizes)
-        lines.append(f"  largest page independent of N (within {PAGE_SIZE_TOLERANCE:.0%}): {figures} bytes; spread {spread:.1%}, {_verdict(spread <= PAGE_SIZE_TOLERANCE)}")
+        lines.append(
+            f"  largest page independent of N (within {PAGE_SIZE_TOLERANCE:.0%}): {figures} bytes; spread {spread:.1%}, {_verdict(spread <= PAGE_SIZE_TOLERANCE)}"
+        )
     return "\n".join(lines)
 
 

@@ -22,7 +22,10 @@ def parse_sizes(text: str) -> list[int]:
 
 def bench(sizes: str | None = None, repeat: int = DEFAULT_REPEAT, rebuild_size: int = REBUILD_SIZE) -> None:
     chosen = parse_sizes(sizes) if sizes else list(DEFAULT_SIZES)
-    print(f"Benchmark: sizes {', '.join(map(str, chosen))}, {repeat} run(s) each, one-page rebuild at {rebuild_size or 'none'}", flush=True)
+    print(
+        f"Benchmark: sizes {', '.join(map(str, chosen))}, {repeat} run(s) each, one-page rebuild at {rebuild_size or 'none'}",
+        flush=True,
+    )
     result = run_bench(chosen, int(repeat), int(rebuild_size), progress=lambda line: print(line, flush=True))
     print()
     print_report(result)

@@ -20,7 +20,6 @@ from unittest import mock
 
 import pelican
 import pytest
-
 from helpers import FIXTURE_SITE, ROOT
 
 SLOW_TIERS = ("build", "browser", "examples")
@@ -77,7 +76,10 @@ def _builds_refused(test: str):
             refuse(f"runs `{command}`")
         popen_init(self, args, *rest, **kwargs)
 
-    with mock.patch.object(pelican.Pelican, "__init__", no_pelican), mock.patch.object(subprocess.Popen, "__init__", no_building_command):
+    with (
+        mock.patch.object(pelican.Pelican, "__init__", no_pelican),
+        mock.patch.object(subprocess.Popen, "__init__", no_building_command),
+    ):
         yield
 
 

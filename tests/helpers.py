@@ -61,9 +61,9 @@ def leftovers(output: Path) -> list[str]:
 def require_tool(name: str, why: str) -> str:
     """The path of a system tool; skip (outside CI) or fail (when CI=true) when it is missing."""
     path = shutil.which(name) or next((p for p in (f"/usr/sbin/{name}", f"/usr/bin/{name}") if os.path.exists(p)), None)
-    if path:
-        return path
-    unavailable(f"{name} is not installed ({why}); apt-get install it to run this test")
+    if not path:
+        unavailable(f"{name} is not installed ({why}); apt-get install it to run this test")
+    return path
 
 
 def unavailable(message: str):

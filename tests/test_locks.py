@@ -13,11 +13,10 @@ import re
 import tomllib
 
 import pytest
-
 from helpers import ROOT
 
 #: Which extras each lock holds besides the project's own dependencies (tasks.py: LOCK_EXTRAS).
-LOCK_EXTRAS = {"build": (), "test": ("test", "examples", "audit"), "lint": ("lint",)}
+LOCK_EXTRAS = {"build": (), "test": ("test", "examples", "audit", "lint"), "lint": ("lint",)}
 #: Packages no lock may hold beyond the test lock: what the build must never install.
 TEST_ONLY_EXTRAS = ("test", "examples", "audit")
 REFRESH = "run python3 tasks.py lock"
@@ -61,7 +60,11 @@ def wanted(profile: str) -> dict[str, str]:
 @pytest.mark.parametrize("profile", LOCK_EXTRAS)
 def test_each_lock_pins_what_pyproject_pins(profile):
     locked = lock_pins(profile)
-    drift = [f"{name}=={version} (lock: {locked.get(name, 'absent')})" for name, version in wanted(profile).items() if locked.get(name) != version]
+    drift = [
+        f"{name}=={version} (lock: {locked.get(name, 'absent')})"
+        for name, version in wanted(profile).items()
+        if locked.get(name) != version
+    ]
     assert not drift, f"requirements/{profile}.txt disagrees with pyproject.toml on {', '.join(drift)}: {REFRESH}"
 
 
@@ -94,7 +97,8 @@ def test_the_build_lock_holds_no_test_or_example_package():
 def test_every_locked_package_has_a_hash(profile):
     """pip's --require-hashes refuses a lock with one package without a hash."""
     unhashed = [entry.split()[0] for entry in lock_entries(profile) if "--hash=sha256:" not in entry]
-    assert lock_entries(profile) and unhashed == []
+    assert lock_entries(profile)
+    assert unhashed == []
 
 
 def test_the_locks_name_no_local_index_or_path():
@@ -112,14 +116,17 @@ def test_the_lock_task_and_this_test_agree_on_the_profiles():
     assert set(tasks.TASK_PROFILES.values()) <= set(LOCK_EXTRAS)
 
 
-@pytest.mark.parametrize(("argv", "profiles"), [
-    ([], ["build"]),
-    (["build", "--strict"], ["build"]),
-    (["serve", "--port", "8001"], ["build"]),
-    (["test", "--args", "-x"], ["build", "test"]),
-    (["screenshots"], ["build", "test"]),
-    (["lint", "test"], ["build", "lint", "test"]),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("argv", "profiles"),
+    [
+        ([], ["build"]),
+        (["build", "--strict"], ["build"]),
+        (["serve", "--port", "8001"], ["build"]),
+        (["test", "--args", "-x"], ["build", "test"]),
+        (["screenshots"], ["build", "test"]),
+        (["lint", "test"], ["build", "lint", "test"]),
+    ],
+)
 def test_the_bootstrap_installs_only_what_the_tasks_need(argv, profiles):
     spec = importlib.util.spec_from_file_location("tasks_under_test", ROOT / "tasks.py")
     tasks = importlib.util.module_from_spec(spec)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import docutils.core
 import pytest
+from helpers import ROOT
 from pelican import signals
 from pelican.contents import Article, Page
 from pelican.generators import PagesGenerator
@@ -30,7 +31,6 @@ from pelican.settings import read_settings
 from pelican.utils import process_translations
 
 from guide import pelican_internals
-from helpers import ROOT
 
 SEAM = "guide/pelican_internals.py"
 
@@ -79,7 +79,9 @@ def write_page(content: Path, relative: str, text: str = "Title: A page\n\nSome 
 def pages_generator(settings: dict, output: Path) -> PagesGenerator:
     """A pages generator set up as ``Pelican.run`` sets up its generators."""
     context = dict(settings, generated_content={}, static_links=set(), static_content={}, localsiteurl="")
-    return PagesGenerator(context=context, settings=settings, path=settings["PATH"], theme=settings["THEME"], output_path=str(output))
+    return PagesGenerator(
+        context=context, settings=settings, path=settings["PATH"], theme=settings["THEME"], output_path=str(output)
+    )
 
 
 # --- The reader cache ---------------------------------------------------------------------
@@ -93,7 +95,8 @@ def test_read_file_fills_the_reader_cache_with_the_files_stamp_and_data(tmp_path
     with contract("Readers._cache"):
         assert isinstance(readers._cache, dict)
         stamp, (body, metadata) = readers._cache[path]
-        assert "<em>body</em>" in body and metadata["title"] == "A page"
+        assert "<em>body</em>" in body
+        assert metadata["title"] == "A page"
     with contract("Readers._get_file_stamp"):
         assert stamp == pelican_internals.file_stamp(readers, path)
 
@@ -122,7 +125,10 @@ def test_reader_cache_data_leaves_out_what_metadata_processors_discard(tmp_path)
     reader = BaseReader(settings_for(tmp_path / "content"))
     with contract("pelican.readers._filter_discardable_metadata"):
         discarded = reader.process_metadata("status", "   ")  # an empty status is discarded
-        assert pelican_internals.reader_cache_data("<p>x</p>", {"status": discarded, "title": "T"}) == ("<p>x</p>", {"title": "T"})
+        assert pelican_internals.reader_cache_data("<p>x</p>", {"status": discarded, "title": "T"}) == (
+            "<p>x</p>",
+            {"title": "T"},
+        )
 
 
 # --- What the guide puts in Pelican's place -------------------------------------------------
@@ -189,7 +195,13 @@ def test_overridden_static_links_are_what_the_generator_collects(tmp_path):
 
 def test_the_body_html_is_the_body_pelican_renders(tmp_path):
     settings = settings_for(tmp_path / "content", SITEURL="https://example.org")
-    page = Page('<p><a href="{filename}/pages/b.md">B</a></p>', metadata={"title": "A"}, settings=settings, source_path=str(tmp_path / "content" / "a.md"), context={"generated_content": {}, "static_content": {}, "localsiteurl": ""})
+    page = Page(
+        '<p><a href="{filename}/pages/b.md">B</a></p>',
+        metadata={"title": "A"},
+        settings=settings,
+        source_path=str(tmp_path / "content" / "a.md"),
+        context={"generated_content": {}, "static_content": {}, "localsiteurl": ""},
+    )
     with contract("Content._content"):
         assert pelican_internals.body_html(page) == '<p><a href="{filename}/pages/b.md">B</a></p>'
         pelican_internals.set_body_html(page, '<p><a href="https://example.org/b.html">B</a></p>')
@@ -223,7 +235,8 @@ def test_rst_metadata_is_pelicans_docinfo_without_its_title_warning(tmp_path):
 def test_forgetting_logged_messages_lets_a_repeated_warning_log_again():
     name = "pelican.guide_contract"  # a logger of Pelican's class, as every pelican.* logger is
     with contract("LimitFilter._raised_messages and LimitFilter._group_count"):
-        assert isinstance(LimitFilter._raised_messages, set) and isinstance(LimitFilter._group_count, dict)
+        assert isinstance(LimitFilter._raised_messages, set)
+        assert isinstance(LimitFilter._group_count, dict)
         with logged(name) as records:
             logger = logging.getLogger(name)
             for _ in range(2):
@@ -253,7 +266,16 @@ def test_pelicans_error_about_a_missing_field_is_recognised(tmp_path):
 def test_pelicans_warnings_about_one_slug_twice_are_recognised(tmp_path):
     settings = settings_for(tmp_path / "content")
     date = datetime.datetime(2026, 11, 21)
-    posts = [Article("<p>x</p>", metadata={"title": name, "slug": "same", "date": date}, settings=settings, source_path=str(tmp_path / f"{name}.md"), context={}) for name in ("a", "b")]
+    posts = [
+        Article(
+            "<p>x</p>",
+            metadata={"title": name, "slug": "same", "date": date},
+            settings=settings,
+            source_path=str(tmp_path / f"{name}.md"),
+            context={},
+        )
+        for name in ("a", "b")
+    ]
     with contract("pelican.utils.get_original_items's messages (DUPLICATE_SLUG_RE)"):
         with logged("pelican.utils") as records:
             process_translations(posts, translation_id="slug")
@@ -287,11 +309,15 @@ def private_accesses(path: Path) -> list[str]:
     """``x._name`` (x not self or cls) and ``from pelican... import _name`` in a module."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
-            if not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
-                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: .{node.attr}")
+        private = isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")
+        if private and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
+            found.append(f"{path.relative_to(ROOT)}:{node.lineno}: .{node.attr}")
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pelican"):
-            found += [f"{path.relative_to(ROOT)}:{node.lineno}: import {alias.name}" for alias in node.names if alias.name.startswith("_")]
+            found += [
+                f"{path.relative_to(ROOT)}:{node.lineno}: import {alias.name}"
+                for alias in node.names
+                if alias.name.startswith("_")
+            ]
     return found
 
 
@@ -317,7 +343,14 @@ def test_the_workers_pages_are_taken_from_the_reader_cache(tmp_path, monkeypatch
 
     content = tmp_path / "content"
     count = parallel_read.MIN_FILES + 6
-    pages = {write_page(content, f"pages/01-chapter/{n:02d}-page-{n}.md", f"title: Page {n}\nslug: page-{n}\nsort-order: 01{n:02d}\nmeta: Page {n}.\n\nText of page {n}.\n") for n in range(1, count + 1)}
+    pages = {
+        write_page(
+            content,
+            f"pages/01-chapter/{n:02d}-page-{n}.md",
+            f"title: Page {n}\nslug: page-{n}\nsort-order: 01{n:02d}\nmeta: Page {n}.\n\nText of page {n}.\n",
+        )
+        for n in range(1, count + 1)
+    }
     monkeypatch.setattr(parallel_read, "cpu_count", lambda: 2)  # one worker, on any machine
     main, worker_log = os.getpid(), tmp_path / "read-by-the-worker"
     read_by_pelican, offered = [], set()

@@ -16,10 +16,10 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import ROOT
 
 import guide
 from guide.markdown.nginx_lexer import NginxLexer
-from helpers import ROOT
 
 try:  # Python 3.11 and later
     from re import _constants as sre_constants
@@ -31,16 +31,12 @@ except ImportError:  # pragma: no cover - older Pythons, which have neither cons
 #: The opcodes of ``x++``, ``x*+``, ``x?+``, ``x{m,n}+`` and ``(?>...)`` (Pythons before 3.11 have
 #: neither, and cannot parse them).
 FORBIDDEN_OPCODES = {
-    getattr(sre_constants, name)
-    for name in ("POSSESSIVE_REPEAT", "ATOMIC_GROUP")
-    if hasattr(sre_constants, name)
+    getattr(sre_constants, name) for name in ("POSSESSIVE_REPEAT", "ATOMIC_GROUP") if hasattr(sre_constants, name)
 }
 
 #: The project's own Python: tasks.py and the settings, the guide package, the benchmarks, the tests.
 SOURCE_FOLDERS = ("guide", "benchmarks", "tests")
-SOURCE_FILES = sorted(
-    [*ROOT.glob("*.py")] + [path for folder in SOURCE_FOLDERS for path in (ROOT / folder).rglob("*.py")]
-)
+SOURCE_FILES = sorted([*ROOT.glob("*.py")] + [path for folder in SOURCE_FOLDERS for path in (ROOT / folder).rglob("*.py")])
 
 #: ``re`` functions that take a pattern first, with the position of their ``flags`` argument.
 FLAGS_POSITION = {
@@ -147,7 +143,7 @@ def source_literals(path: Path) -> list:
 
 
 @pytest.mark.parametrize(
-    "pattern, expected",
+    ("pattern", "expected"),
     [
         (r"\d++", ["POSSESSIVE_REPEAT"]),
         (r"a*+b?+c{2,}+", ["POSSESSIVE_REPEAT"] * 3),

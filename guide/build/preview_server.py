@@ -148,7 +148,7 @@ class PreviewServer:
             (f"{PREFIX}/events", BuildEvents, {"preview": self}),
             (f"{PREFIX}/preview.js", PreviewScript),
             (r"/(.*)", PreviewFiles, {"path": self.root, "preview": self}),
-        ])  # fmt: skip
+        ])
 
     def run(self, sockets: list[socket.socket]) -> None:
         """Serve until interrupted (KeyboardInterrupt)."""

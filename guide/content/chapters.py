@@ -90,9 +90,8 @@ def sort_key(page) -> str:
 def guide_pages(pages: list) -> list:
     """Published guide pages with a valid sort-order, in reading order."""
     listed = [
-        page for page in pages
-        if getattr(page, "status", "published") == "published" and SORT_ORDER.fullmatch(sort_key(page))
-    ]  # fmt: skip
+        page for page in pages if getattr(page, "status", "published") == "published" and SORT_ORDER.fullmatch(sort_key(page))
+    ]
     return sorted(listed, key=sort_key)
 
 
@@ -110,13 +109,13 @@ def build_chapters(pages: list, chapter_titles: dict[str, str], nav_limit: int =
     """Group pages (in reading order) into chapters; give each page its neighbours and its sidebar."""
     ordered = guide_pages(pages)
     chapters = []
-    for number, members in itertools.groupby(ordered, key=lambda page: sort_key(page)[:2]):
-        members = list(members)
+    for number, group in itertools.groupby(ordered, key=lambda page: sort_key(page)[:2]):
+        members = list(group)
         chapter = Chapter(number, chapter_titles.get(number) or members[0].title, members)
         for page in members:
             page.chapter = chapter
         chapters.append(chapter)
-    for previous, current, following in zip([None, *ordered], ordered, [*ordered[1:], None]):
+    for previous, current, following in zip([None, *ordered], ordered, [*ordered[1:], None], strict=False):
         current.previous_page = previous
         current.next_page = following
     for number, chapter in enumerate(chapters):

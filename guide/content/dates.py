@@ -49,7 +49,11 @@ class BadDate(ValueError):
         from_name = pelican_readers.parse_path_metadata(source_path=path, settings=settings)
         if from_name.get(self.field) == self.value:
             renamed = os.path.basename(path).replace(self.value, EXAMPLE, 1)
-            return full_path, "file name", f"{self.value!r} is not a date; rename the file with a real date (e.g. {renamed}) or none"
+            return (
+                full_path,
+                "file name",
+                f"{self.value!r} is not a date; rename the file with a real date (e.g. {renamed}) or none",
+            )
         return full_path, self.field, self.message
 
 

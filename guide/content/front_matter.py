@@ -157,13 +157,20 @@ def _read_choices(metadata: dict) -> tuple[tuple[Choice, ...], tuple[FieldProble
         if number not in schema.CHOICE_NUMBERS:
             if any(parts.values()):
                 first, last = schema.CHOICE_NUMBERS[0], schema.CHOICE_NUMBERS[-1]
-                problems.append(FieldProblem(f"choice{number}url", f"a page has choices {first} to {last}; remove this choice or renumber"))
+                problems.append(
+                    FieldProblem(f"choice{number}url", f"a page has choices {first} to {last}; remove this choice or renumber")
+                )
             continue
         if not any(parts.values()):
             continue  # an empty choice means "no choice"
         for part in ("url", "text"):
             if not parts[part]:
-                problems.append(FieldProblem(f"choice{number}{part}", f"missing; a choice needs a url and a text (or leave all three choice{number} fields empty)"))
+                problems.append(
+                    FieldProblem(
+                        f"choice{number}{part}",
+                        f"missing; a choice needs a url and a text (or leave all three choice{number} fields empty)",
+                    )
+                )
         if parts["url"] and parts["text"]:
             url_problem = check_choice_url_form(parts["url"])
             if url_problem:
@@ -175,7 +182,7 @@ def _read_choices(metadata: dict) -> tuple[tuple[Choice, ...], tuple[FieldProble
 
 def check_choice_url_form(url: str) -> str | None:
     if url.startswith("http://"):
-        return f"{url} is plain http; use https://{url[len('http://'):]}"
+        return f"{url} is plain http; use https://{url[len('http://') :]}"
     broken = rule_problem(CHOICE_URL, url, PAGE)
     return broken[1] if broken else None
 
@@ -296,21 +303,30 @@ def _rst_title_length(lines: list[str], number: int) -> int:
     return 2 if adornment(number + 1) else 0
 
 
-def check_header(header: Header, kind: str = "page", *, site_lang: str = "en", allow_overrides: bool = False, published_at: str = "") -> list[FieldProblem]:
+def check_header(
+    header: Header, kind: str = "page", *, site_lang: str = "en", allow_overrides: bool = False, published_at: str = ""
+) -> list[FieldProblem]:
     """Rules the header as written must follow; ``kind`` is "page" or "post"."""
     problems = _repeated_fields(header)
     for line, field in header.continued:
         known = schema.field_named(field.name)
         if known is None or not known.multiline:
-            problems.append(FieldProblem(f"line {line}", f"field {field.name!r} goes on one line (Pelican makes a list of a continued value); join this line to line {field.line}"))
+            problems.append(
+                FieldProblem(
+                    f"line {line}",
+                    f"field {field.name!r} goes on one line (Pelican makes a list of a continued value); join this line to line {field.line}",
+                )
+            )
     if header.stray is not None:
         shown = header.stray.value if len(header.stray.value) <= 40 else header.stray.value[:37] + "..."
         meant = did_you_mean(_ascii_digits(header.stray.value.split(":", 1)[0].strip().lower()), schema.suggestions(kind))
-        problems.append(FieldProblem(
-            f"line {header.stray.line}",
-            f"{shown!r} is not a field line (a name is ASCII letters, digits, - and _), so the header "
-            f"ends here and the fields below it show as text; fix the name{meant}",
-        ))  # fmt: skip
+        problems.append(
+            FieldProblem(
+                f"line {header.stray.line}",
+                f"{shown!r} is not a field line (a name is ASCII letters, digits, - and _), so the header "
+                f"ends here and the fields below it show as text; fix the name{meant}",
+            )
+        )
     for field in _unique(header.fields):
         problem = _field_rule(field, kind, site_lang, allow_overrides, published_at)
         if problem:
@@ -329,7 +345,9 @@ def _repeated_fields(header: Header) -> list[FieldProblem]:
     for field in header.fields:
         first = first_lines.setdefault(field.name, field.line)
         if first != field.line:
-            problems.append(FieldProblem(f"line {field.line}", f"field {field.name!r} is already given on line {first}; keep one"))
+            problems.append(
+                FieldProblem(f"line {field.line}", f"field {field.name!r} is already given on line {first}; keep one")
+            )
     return problems
 
 

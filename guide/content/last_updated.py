@@ -28,6 +28,4 @@ def last_commit_dates(folder: str) -> dict[str, datetime.date]:
 
 
 def _git(folder: str, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-C", folder, *args], capture_output=True, text=True, check=True, timeout=60
-    ).stdout
+    return subprocess.run(["git", "-C", folder, *args], capture_output=True, text=True, check=True, timeout=60).stdout

@@ -99,7 +99,9 @@ SLUG = ascii_pattern(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SORT_ORDER = ascii_pattern(r"(?P<chapter>[0-9]{2})(?P<position>[0-9]{2})")
 CHOICE_NUMBERS = range(1, 5)  #: a page offers at most four "what's next" choices
 OUTSIDE_THE_SCHEME = "would write this {kind} outside the guide's URL scheme; remove it ({where})"
-A_TRANSLATION = "would publish this {kind} as a translation at another URL; remove it (the site's language is {site_lang!r}; {where})"
+A_TRANSLATION = (
+    "would publish this {kind} as a translation at another URL; remove it (the site's language is {site_lang!r}; {where})"
+)
 
 FIELDS: tuple[Field, ...] = (
     # --- What a guide page must say (a post too: its title and slug) ------------------------------
@@ -108,7 +110,10 @@ FIELDS: tuple[Field, ...] = (
         required=BOTH,
         hint="the heading, also the browser tab's title",
         example="WebSockets",
-        doc={PAGE: "the page's heading and `<title>`", POST: "the post's heading and `<title>` (in reStructuredText, the document's title)"},
+        doc={
+            PAGE: "the page's heading and `<title>`",
+            POST: "the post's heading and `<title>` (in reStructuredText, the document's title)",
+        },
     ),
     Field(
         "slug",
@@ -163,7 +168,7 @@ FIELDS: tuple[Field, ...] = (
         rules=(Rule(ascii_pattern(r"(?s)(?:/|https://).*"), "{value} is neither a site path (/slug.html) nor an https:// URL"),),
         hint="a site path such as /websocket-protocol.html, or an https:// URL",
         example="/why-websockets.html",
-        doc={PAGE: "N from 1 to 4: where the \"what's next\" card N leads, a site path (`/slug.html`) or an `https://` URL"},
+        doc={PAGE: 'N from 1 to 4: where the "what\'s next" card N leads, a site path (`/slug.html`) or an `https://` URL'},
     ),
     Field(
         "choiceNicon",
@@ -194,7 +199,10 @@ FIELDS: tuple[Field, ...] = (
         multiline=True,
         hint=f"a few sentences; it {SEVERAL_LINES}",
         example="The guide is back, rewritten from scratch with tested examples.",
-        doc={POST: f"the blog list's text when there is no `meta` (else the post's first words); it {SEVERAL_LINES}", PAGE: PELICAN_ONLY},
+        doc={
+            POST: f"the blog list's text when there is no `meta` (else the post's first words); it {SEVERAL_LINES}",
+            PAGE: PELICAN_ONLY,
+        },
     ),
     # --- What Pelican understands ----------------------------------------------------------------
     Field(
@@ -219,8 +227,20 @@ FIELDS: tuple[Field, ...] = (
     Field("authors", hint="names separated by commas", example="Ada Lovelace, Alan Turing", doc=PELICAN_ONLY),
     Field("reader", hint="nothing: Pelican adds it to every page", example="markdown", doc=""),
     # --- Refused unless ALLOW_PAGE_OVERRIDES: a page is published at /{slug}.html with the guide's template
-    Field("save_as", override=Override(OUTSIDE_THE_SCHEME), hint="a file of the output folder", example="moved.html", doc="the file it is written to, instead of the slug's"),
-    Field("url", override=Override(OUTSIDE_THE_SCHEME), hint="the path links use", example="moved.html", doc="the path links use, instead of the slug's"),
+    Field(
+        "save_as",
+        override=Override(OUTSIDE_THE_SCHEME),
+        hint="a file of the output folder",
+        example="moved.html",
+        doc="the file it is written to, instead of the slug's",
+    ),
+    Field(
+        "url",
+        override=Override(OUTSIDE_THE_SCHEME),
+        hint="the path links use",
+        example="moved.html",
+        doc="the path links use, instead of the slug's",
+    ),
     Field(
         "template",
         override=Override("would render this {kind} with the {value!r} template instead of the guide's; remove it"),
@@ -251,7 +271,9 @@ WARN_UNKNOWN_FIELDS = (PAGE,)
 _BY_NAME = {field.name: field for field in FIELDS}  #: a family by its name as written, too: choiceNurl
 #: a family's name pattern -> the family: any number, so that ``choice5url`` is a choice (out of range)
 _FAMILIES = tuple(
-    (ascii_pattern(re.escape(field.name).replace("N", "(?P<number>[0-9]+)")), field) for field in FIELDS if field.numbered is not None
+    (ascii_pattern(re.escape(field.name).replace("N", "(?P<number>[0-9]+)")), field)
+    for field in FIELDS
+    if field.numbered is not None
 )
 
 
@@ -291,10 +313,7 @@ def suggestions(kind: str) -> tuple[str, ...]:
     """The names a did-you-mean may offer: every field of the kind but those the build refuses
     by default, a family's with each of its numbers."""
     return tuple(
-        name
-        for field in fields_for(kind)
-        if field.override is None or field.override.site_lang_allowed
-        for name in field.names
+        name for field in fields_for(kind) if field.override is None or field.override.site_lang_allowed for name in field.names
     )
 
 
@@ -345,7 +364,7 @@ def readme_with_tables(text: str, kinds: tuple[str, ...] = BOTH) -> str:
         pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.DOTALL)
         if len(pattern.findall(text)) != 1:
             raise ValueError(f"needs one pair of lines {start.strip()} and {end} around the {kind} fields table")
-        text = pattern.sub(lambda _: start + field_table(kind) + end, text)
+        text = pattern.sub(lambda _: start + field_table(kind) + end, text)  # noqa: B023  sub calls it before the loop moves on
     return text
 
 

@@ -54,6 +54,14 @@ def oversized_sources(content_path: str) -> list[tuple[str, int]]:
 
 def check_source_files(content_path: str, log: ProblemLog) -> None:
     for link, target in outside_links(content_path):
-        log.add(link, "file", f"a symbolic link to {target}, outside the content folder, which the site would publish; copy the file into the content folder instead")
+        log.add(
+            link,
+            "file",
+            f"a symbolic link to {target}, outside the content folder, which the site would publish; copy the file into the content folder instead",
+        )
     for path, size in oversized_sources(content_path):
-        log.add(path, "file", f"{size / 1024 / 1024:.1f} MiB; a page or post may have at most {MAX_SOURCE_BYTES // 1024 // 1024} MiB: split it into several pages")
+        log.add(
+            path,
+            "file",
+            f"{size / 1024 / 1024:.1f} MiB; a page or post may have at most {MAX_SOURCE_BYTES // 1024 // 1024} MiB: split it into several pages",
+        )

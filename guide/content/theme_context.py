@@ -30,7 +30,7 @@ def add_page_details(pages: list, icons: dict[str, Markup], settings) -> None:
     for page in pages:
         page.choices = resolve_choices(page, icons, siteurl)
         html = pelican_internals.body_html(page)
-        page.outline = list(_OUTLINES.get(html, lambda: tuple(outline(html))))
+        page.outline = list(_OUTLINES.get(html, lambda: tuple(outline(html))))  # noqa: B023  Reuse.get calls it at once
         page.last_updated = dates.get(page.source_path)
         page.source_relpath = os.path.relpath(page.source_path, settings["PATH"])
 

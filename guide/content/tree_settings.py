@@ -55,7 +55,10 @@ def _languages(value, problem) -> tuple[str, ...] | None:
     for name in value:
         canonical = canonical_language(name)
         if canonical is None:
-            problem("tested_or_illustrative", f"unknown language {name!r}; use a Pygments lexer name such as python, javascript, nginx")
+            problem(
+                "tested_or_illustrative",
+                f"unknown language {name!r}; use a Pygments lexer name such as python, javascript, nginx",
+            )
         else:
             languages.append(canonical)
     return tuple(languages)

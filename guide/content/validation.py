@@ -68,7 +68,9 @@ def check_sources(settings, log: ProblemLog) -> None:
         sources[path] = source
         if not readable:
             continue  # its header is known (for unread_paths), but its one problem is the encoding
-        for problem in front_matter.check_header(header, kind, site_lang=site_lang, allow_overrides=allow_overrides, published_at=source.published_at):
+        for problem in front_matter.check_header(
+            header, kind, site_lang=site_lang, allow_overrides=allow_overrides, published_at=source.published_at
+        ):
             log.add(path, problem.field, problem.message)
     build_state(settings).sources = sources
     if special:
@@ -126,10 +128,10 @@ def _universal_newlines(text: str) -> str:
 
 
 def content_kind(relative_path: str, settings) -> str | None:
-    """"page", "post" or None, by the folders Pelican reads pages and posts from."""
+    """ "page", "post" or None, by the folders Pelican reads pages and posts from."""
     for kind, setting in (("page", "PAGE_PATHS"), ("post", "ARTICLE_PATHS")):
-        for folder in settings.get(setting, ()):
-            folder = os.path.normpath(folder) if folder else ""
+        for configured in settings.get(setting, ()):
+            folder = os.path.normpath(configured) if configured else ""
             if not folder or relative_path.startswith(folder + os.sep):
                 return kind
     return None
@@ -200,7 +202,9 @@ def unread_paths(index: SiteIndex, sources: dict, log: ProblemLog, settings) -> 
     return paths
 
 
-def check_page(page, index: SiteIndex, icons: set[str], log: ProblemLog, unread: set[str] = frozenset(), lost: set[str] = frozenset()) -> None:
+def check_page(
+    page, index: SiteIndex, icons: set[str], log: ProblemLog, unread: set[str] = frozenset(), lost: set[str] = frozenset()
+) -> None:
     """``lost``: fields the author wrote below a line that ended the header (reported there)."""
     for problem in front_matter.check_fields(page.metadata, schema.PAGE):
         if problem.field in lost:
@@ -216,7 +220,11 @@ def check_page(page, index: SiteIndex, icons: set[str], log: ProblemLog, unread:
             log.add(page.source_path, f"{field}url", f"{choice.url} matches no page{hint}")
         if choice.icon and choice.icon not in icons:
             hint = did_you_mean(choice.icon, icons)
-            log.warn(page.source_path, f"{field}icon", f"fa-{choice.icon} is not an icon the theme draws{hint}; the default icon is used. Known: {', '.join('fa-' + i for i in sorted(icons))}")
+            log.warn(
+                page.source_path,
+                f"{field}icon",
+                f"fa-{choice.icon} is not an icon the theme draws{hint}; the default icon is used. Known: {', '.join('fa-' + i for i in sorted(icons))}",
+            )
     check_site_links(page, index, log, unread)
 
 
@@ -275,7 +283,11 @@ def check_generated_paths(index: SiteIndex, settings, log: ProblemLog) -> None:
         field = "save_as" if "save_as" in content.metadata else "slug"
         value = front_matter.text_field(content.metadata, field) or content.slug
         if path in taken and owners.get(path) != (kind, content.slug):  # the same slug twice: check_unique's
-            log.add(content.source_path, field, f"{value!r} would publish this {kind} at {path}, where the site writes {taken[path]}; pick another {field}")
+            log.add(
+                content.source_path,
+                field,
+                f"{value!r} would publish this {kind} at {path}, where the site writes {taken[path]}; pick another {field}",
+            )
         elif path not in taken:
             taken[path] = f"the {kind} {display_path(content.source_path)}"
             owners[path] = (kind, content.slug)
@@ -295,7 +307,7 @@ def check_code_blocks(contents: list, log: ProblemLog, policy: tuple[str, ...] =
         unclosed = unclosed_fence_problem(text)
         if unclosed:
             log.add(content.source_path, f"line {unclosed[0]} code block", unclosed[1])
-        for fence in _FENCES.get((text, policy), lambda: tuple(iter_fences(text, policy=policy))):
+        for fence in _FENCES.get((text, policy), lambda: tuple(iter_fences(text, policy=policy))):  # noqa: B023  Reuse.get calls it at once
             where = f"line {fence.line} code block"
             for message in fence.problems:
                 log.add(content.source_path, where, message)
@@ -304,11 +316,17 @@ def check_code_blocks(contents: list, log: ProblemLog, policy: tuple[str, ...] =
                 first = test_ids.setdefault(fence.test_id, here)
                 if first != here:
                     first_path = display_path(first[0])
-                    log.add(content.source_path, where, f"test={fence.test_id!r} is already used at {first_path} line {first[1]}; test IDs are unique across the site")
+                    log.add(
+                        content.source_path,
+                        where,
+                        f"test={fence.test_id!r} is already used at {first_path} line {first[1]}; test IDs are unique across the site",
+                    )
 
 
 #: ``.. code-block:: python`` and the options below it, in reStructuredText.
-RST_CODE_RE = re.compile(r"^(?P<indent>[ \t]*)\.\.[ \t]+(?P<directive>(?i:code-block|sourcecode|code))[ ]?::(?:[ \t]+(?P<lang>\S+))?[ \t]*$")
+RST_CODE_RE = re.compile(
+    r"^(?P<indent>[ \t]*)\.\.[ \t]+(?P<directive>(?i:code-block|sourcecode|code))[ ]?::(?:[ \t]+(?P<lang>\S+))?[ \t]*$"
+)
 RST_OPTION_RE = re.compile(r"^[ \t]+:(?P<name>[^:\s][^:]*):(?:[ \t]+(?P<value>.*))?$")
 
 
@@ -335,12 +353,18 @@ def check_rst_code_blocks(path: str, log: ProblemLog, policy: tuple[str, ...]) -
         if match["directive"].lower() != "code":
             if "class" in options:
                 continue  # docutils rejects the option on this line already: one line for one mistake
-            message = f"write `.. code:: {match['lang']}` with `:class: illustrative` below it (`{match['directive']}` takes no class)"
+            message = (
+                f"write `.. code:: {match['lang']}` with `:class: illustrative` below it (`{match['directive']}` takes no class)"
+            )
         elif "illustrative" not in classes:
             message = "add `:class: illustrative` below the directive"
         else:
             continue
-        log.add(path, f"line {number + 1} code block", f"{lang} blocks must say whether they are tested; a post's examples are not run: {message}")
+        log.add(
+            path,
+            f"line {number + 1} code block",
+            f"{lang} blocks must say whether they are tested; a post's examples are not run: {message}",
+        )
 
 
 def _rst_options(lines: list[str], number: int) -> dict[str, str]:
@@ -365,6 +389,12 @@ def check_chapter_titles(pages: list, settings, log: ProblemLog) -> None:
     titles = settings.get("CHAPTERS") or {}
     if not titles:
         return
-    settings_file = build_state(settings).tree_settings_file or os.path.join(settings.get("PATH", "content"), tree_settings.FILE_NAME)
+    settings_file = build_state(settings).tree_settings_file or os.path.join(
+        settings.get("PATH", "content"), tree_settings.FILE_NAME
+    )
     for number, page in untitled_chapters(pages, titles):
-        log.warn(page.source_path, "sort-order", f'chapter {number} has no title; add "{number}" = "Title" under [chapters] in {display_path(settings_file)}')
+        log.warn(
+            page.source_path,
+            "sort-order",
+            f'chapter {number} has no title; add "{number}" = "Title" under [chapters] in {display_path(settings_file)}',
+        )

@@ -185,7 +185,7 @@ def _parse_attrs(text: str) -> tuple[dict[str, str], list[str]]:
     while pos < len(text):
         match = ATTR_RE.match(text, pos)
         if not match or match.end() == pos:
-            problems.append(f"cannot read attributes {{{text}}}; write key=\"value\" pairs or a bare flag")
+            problems.append(f'cannot read attributes {{{text}}}; write key="value" pairs or a bare flag')
             break
         value = next((v for v in match.group("dq", "sq", "bare") if v is not None), "")
         attrs[match.group("key")] = value
@@ -203,12 +203,9 @@ def _attribute_problems(lang: str | None, attrs: dict[str, str], policy=()) -> l
     if "test" in attrs and not TEST_ID_RE.match(attrs["test"]):
         problems.append(f"test={attrs['test']!r} must be lowercase words joined by hyphens")
     if "test" in attrs and "illustrative" in attrs:
-        problems.append("a block is either test=\"ID\" or illustrative, not both")
+        problems.append('a block is either test="ID" or illustrative, not both')
     if lang in policy and "test" not in attrs and "illustrative" not in attrs:
-        problems.append(
-            f"{lang} blocks must say whether they are tested: add {{test=\"ID\"}} and a test, "
-            "or {illustrative}"
-        )
+        problems.append(f'{lang} blocks must say whether they are tested: add {{test="ID"}} and a test, or {{illustrative}}')
     if "context" in attrs:
         if lang != "nginx":
             problems.append("context= applies to nginx blocks only")

@@ -274,7 +274,8 @@ def table_rules(keywords: tuple[str, ...]) -> list:
     ]
     if keywords:
         rules.append((words(keywords, suffix=TOKEN_END), Keyword, "args"))
-    return rules + [
+    return [
+        *rules,
         # A regex key, `~` and `~*` included: the tilde is part of the same token.
         (r"~\*?", String.Regex, ("args", "regex_word")),
         (r'"', String.Double, ("args", "dq_string")),
@@ -333,16 +334,16 @@ class NginxLexer(RegexLexer):
         "types_args": argument_rules("types_block"),
         "lua_args": argument_rules("lua_block"),
         # location [ = | ~ | ~* | ^~ ] uri { ... }   and   location @name { ... }
-        "location_args": boundary_rules("block")
-        + [
+        "location_args": [
+            *boundary_rules("block"),
             (r"=|\^~", Operator),
             (r"~\*?", Operator, "regex_arg"),
             (r"@[^\s;{}]+", Name.Label),
             goto("word"),
         ],
         # if ($var), if ($var = value), if ($var ~* regex), if (-f $file)
-        "if_args": boundary_rules("block")
-        + [
+        "if_args": [
+            *boundary_rules("block"),
             (r"[()]", Punctuation),
             (r"!?~\*?", Operator, "if_regex_arg"),
             (r"!?-[fdex](?=\s)", Operator),
@@ -350,9 +351,7 @@ class NginxLexer(RegexLexer):
             goto("if_word"),
         ],
         # server_name example.com *.example.com ~^(www\.)?(?<domain>.+)$;
-        "server_name_args": boundary_rules("block")
-        + [(r"~", String.Regex, "regex_word")]
-        + value_rules(),
+        "server_name_args": [*boundary_rules("block"), (r"~", String.Regex, "regex_word"), *value_rules()],
         # rewrite REGEX REPLACEMENT [flag];
         "rewrite_args": [
             (r"\s+", Whitespace),
@@ -380,7 +379,7 @@ class NginxLexer(RegexLexer):
         # The inside of one unquoted token.
         "word": word_rules(Name),
         "url": word_rules(String),
-        "if_word": [(r"\)(?=[\s{]|\Z)", Punctuation, "#pop")] + word_rules(Name, IF_WORD_RUN),
+        "if_word": [(r"\)(?=[\s{]|\Z)", Punctuation, "#pop"), *word_rules(Name, IF_WORD_RUN)],
         "regex_word": regex_word_rules(closes_if=False),
         "if_regex_word": regex_word_rules(closes_if=True),
         "dq_string": quoted_string_rules('"', String.Double),

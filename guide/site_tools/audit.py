@@ -36,10 +36,17 @@ def lighthouse(base: str, folder: str | os.PathLike, pages: list[str], reports: 
         for form in ("mobile", "desktop"):
             stem = Path(reports) / f"{page.replace('/', '_').removesuffix('.html')}-{form}"
             command = [
-                "node", str(LIGHTHOUSE), f"{base}/{page}", "--quiet", f"--chrome-flags={flags}",
-                f"--only-categories={','.join(LIGHTHOUSE_CATEGORIES)}", "--output=json", "--output=html",
-                f"--output-path={stem}", *(["--preset=desktop"] if form == "desktop" else []),
-            ]  # fmt: skip
+                "node",
+                str(LIGHTHOUSE),
+                f"{base}/{page}",
+                "--quiet",
+                f"--chrome-flags={flags}",
+                f"--only-categories={','.join(LIGHTHOUSE_CATEGORIES)}",
+                "--output=json",
+                "--output=html",
+                f"--output-path={stem}",
+                *(["--preset=desktop"] if form == "desktop" else []),
+            ]
             run = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "CHROME_PATH": chromium})
             if run.returncode != 0:
                 rows.append({"page": page, "form": form, "error": (run.stderr or run.stdout).strip().splitlines()[-1:]})
@@ -54,6 +61,10 @@ def score_table(rows: list[dict]) -> str:
     header = ["page", "form", *LIGHTHOUSE_CATEGORIES]
     lines = [" | ".join(header), " | ".join("---" for _ in header)]
     for row in rows:
-        cells = [str(row.get(name, "")) for name in header] if "error" not in row else [row["page"], row["form"], f"failed: {row['error']}"]
+        cells = (
+            [str(row.get(name, "")) for name in header]
+            if "error" not in row
+            else [row["page"], row["form"], f"failed: {row['error']}"]
+        )
         lines.append(" | ".join(cells))
     return "\n".join(lines)

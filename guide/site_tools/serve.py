@@ -12,7 +12,7 @@ from pathlib import Path
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm", ".svg": "image/svg+xml"}
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm", ".svg": "image/svg+xml"}  # noqa: RUF012  http.server's API
 
     def log_message(self, *args) -> None:
         pass

@@ -14,10 +14,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from helpers import CHROMIUM_ARGS, FIXTURE_SITE, ROOT, build_site, require_tool, unavailable
 
 from guide.site_tools.audit import NODE_MODULES
 from guide.site_tools.serve import serve
-from helpers import CHROMIUM_ARGS, FIXTURE_SITE, ROOT, build_site, require_tool, unavailable
 
 SITES = ["fixture", "guide"]
 #: The checkers the browser tests run, from node_modules/ (`npm ci --ignore-scripts`, pinned in

@@ -7,11 +7,11 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from helpers import FIXTURE_SITE
 from playwright.sync_api import expect
 
 from guide.markdown.code_fences import iter_fences
 from guide.site_tools.chromium import VIEWPORTS
-from helpers import FIXTURE_SITE
 
 BACKGROUND = "() => getComputedStyle(document.body).backgroundColor"
 LIGHT_BG, DARK_BG = "rgb(255, 255, 255)", "rgb(18, 22, 28)"  # --bg in theme/static/css/site.css
@@ -123,7 +123,9 @@ def fixture_blocks(source: str) -> list[str]:
     return [fence.code for fence in iter_fences(text) if fence.lang]
 
 
-@pytest.mark.parametrize(("name", "source"), [("home.html", "pages/01-start/01-home.md"), ("third.html", "pages/02-more/01-third.md")])
+@pytest.mark.parametrize(
+    ("name", "source"), [("home.html", "pages/01-start/01-home.md"), ("third.html", "pages/02-more/01-third.md")]
+)
 def test_copy_button_copies_the_exact_code_and_says_so(fixture_site, new_context, name, source):
     context, watch = new_context(permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
@@ -198,7 +200,9 @@ def test_outline_and_fragment_links_land_on_their_headings(fixture_site, new_con
 def search_results(page, site, query: str) -> list[str]:
     page.goto(site.url(f"search.html?q={query}"))
     expect(page.locator("#search-status")).to_have_text(re.compile("found|Nothing"), timeout=15_000)
-    return [urlsplit(href).path for href in page.locator("#search-results > li > a").evaluate_all("links => links.map(a => a.href)")]
+    return [
+        urlsplit(href).path for href in page.locator("#search-results > li > a").evaluate_all("links => links.map(a => a.href)")
+    ]
 
 
 def test_search_finds_a_word_of_the_third_page(fixture_site, new_context):

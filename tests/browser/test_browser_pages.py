@@ -9,9 +9,9 @@ import re
 import subprocess
 
 import pytest
+from helpers import require_tool
 
 from guide.site_tools.chromium import VIEWPORTS
-from helpers import require_tool
 
 #: The rules axe runs: WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's best practices.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
@@ -84,7 +84,9 @@ def test_axe_finds_no_violation(site, new_context, axe_script, scheme):
         watch.where = name
         load(page, site, name)
         page.add_script_tag(path=str(axe_script))
-        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS)
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS
+        )
         for violation in result["violations"]:
             targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
             violations.append(f"{name}: {violation['id']} ({violation['impact']}): {violation['help']}: {targets}")
@@ -99,13 +101,15 @@ def test_html_and_css_are_valid(site, vnu_jar):
     files = [p for p in sorted(site.folder.rglob("*")) if p.suffix in (".html", ".css") and "pagefind" not in p.parts]
     run = subprocess.run(
         [java, "-jar", str(vnu_jar), "--format", "json", "--exit-zero-always", "--also-check-css", *map(str, files)],
-        capture_output=True, text=True,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+    )
     messages = json.loads(run.stderr or '{"messages": []}')["messages"]
     errors = [
         f"{m.get('url', '').rsplit(str(site.folder), 1)[-1]}:{m.get('lastLine', '?')}: {m['message']}"
-        for m in messages if m["type"] in ("error", "non-document-error")
-    ]  # fmt: skip
+        for m in messages
+        if m["type"] in ("error", "non-document-error")
+    ]
     assert not errors, "\n".join(errors)
     pages = sum(p.suffix == ".html" for p in files)
     print(f"{site.name}: vnu checked {pages} pages and {len(files) - pages} stylesheets, 0 errors")

@@ -19,9 +19,8 @@ import time
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
-
 from helpers import ROOT, tree_digest
+from playwright.sync_api import expect
 
 EDITED = Path("pages") / "01-start" / "02-second.md"  #: published as /second.html
 SAVES = 5
@@ -44,7 +43,9 @@ def serving(content: Path, output: Path, log: Path):
     """`invoke serve` on a free port until it says it serves; yields http://127.0.0.1:PORT."""
     port = free_port()
     with open(log, "wb") as sink:
-        process = subprocess.Popen(serve_command(port, content, output), cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            serve_command(port, content, output), cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True
+        )
     try:
         deadline = time.monotonic() + 120
         while "Serving http://" not in log.read_text(errors="replace"):
@@ -78,7 +79,9 @@ def test_saves_reload_the_page_and_a_failed_build_shows_in_it(site_copy, tmp_pat
         watch.where = "preview of second.html"
         page.goto(f"{base}/second.html")
         expect(page.locator("main h1")).to_have_text("Second page")
-        assert "/__preview__/" not in (output / "second.html").read_text(encoding="utf-8"), "the preview script is added when served, never written"
+        assert "/__preview__/" not in (output / "second.html").read_text(encoding="utf-8"), (
+            "the preview script is added when served, never written"
+        )
 
         seconds = []
         for number in range(1, SAVES + 1):
@@ -89,7 +92,9 @@ def test_saves_reload_the_page_and_a_failed_build_shows_in_it(site_copy, tmp_pat
             assert page.evaluate("window.notReloaded") is None, "the page was reloaded, not patched"
 
         good_output = tree_digest(output)
-        save(source, original.replace("Some text.", "Broken edit.").replace("choice1url: /home.html", "choice1url: /missing.html"))
+        save(
+            source, original.replace("Some text.", "Broken edit.").replace("choice1url: /home.html", "choice1url: /missing.html")
+        )
         banner = page.locator(BANNER)
         expect(banner).to_contain_text("choice1url: /missing.html matches no page", timeout=RELOAD_TIMEOUT_MS)
         expect(banner).to_contain_text("02-second.md")
@@ -104,7 +109,9 @@ def test_saves_reload_the_page_and_a_failed_build_shows_in_it(site_copy, tmp_pat
         assert watch.problems == [], "\n".join(watch.problems)  # CSP violations are console errors
 
     with capsys.disabled():
-        print(f"\nsave-to-reload in Chromium, {SAVES} saves: median {statistics.median(seconds):.2f} s ({', '.join(f'{s:.2f}' for s in seconds)})")
+        print(
+            f"\nsave-to-reload in Chromium, {SAVES} saves: median {statistics.median(seconds):.2f} s ({', '.join(f'{s:.2f}' for s in seconds)})"
+        )
 
 
 def test_when_the_first_build_fails_every_url_shows_why_until_a_save_fixes_it(site_copy, tmp_path, new_context):

@@ -29,7 +29,7 @@ def built(tmp_path_factory):
 
 def test_pages_and_posts_publish_at_their_slugs(built):
     for path in ("home.html", "second.html", "third.html", "blog/launch.html", "blog/notes.html",
-                 "index.html", "blog.html", "table-of-contents.html", "404.html", "images/diagram.svg"):  # fmt: skip
+                 "index.html", "blog.html", "table-of-contents.html", "404.html", "images/diagram.svg"):
         assert (built / path).is_file(), path
 
 
@@ -89,7 +89,7 @@ def test_foreign_content_folder_renders_without_touching_output(tmp_path):
     run = subprocess.run(
         [sys.executable, "-m", "invoke", "build", "--content", str(FIXTURE_SITE), "--output", str(tmp_path / "elsewhere")],
         cwd=ROOT, capture_output=True, text=True,
-    )  # fmt: skip
+    )
     assert run.returncode == 0, run.stderr
     assert "Built 3 pages and 2 posts" in run.stdout
     assert (tmp_path / "elsewhere" / "home.html").is_file()
@@ -100,7 +100,7 @@ def test_foreign_content_folder_renders_without_touching_output(tmp_path):
 @pytest.mark.parametrize("mistake, error", [
     ("{% if %}", "TemplateSyntaxError"),
     ("{{ page.nope.deeper }}", "UndefinedError"),
-])  # fmt: skip
+])
 def test_a_broken_template_is_named_with_its_line_not_the_settings(mistake, error, tmp_path):
     import shutil
 

@@ -37,7 +37,7 @@ def test_good_links_of_every_kind_pass(tmp_path):
         "a b.html": page('<a href="/guide/index.html#old">legacy</a>'),
         "images/d.svg": '<svg xmlns="http://www.w3.org/2000/svg"><path id="shape" d="M0 0"/></svg>',
         "s.css": "body{}",
-    })  # fmt: skip
+    })
     assert check_site(tmp_path) == []
 
 
@@ -46,7 +46,7 @@ def test_a_broken_path_and_a_broken_fragment_fail(tmp_path):
         "index.html": page('<h2 id="here">x</h2><a href="/gone.html">gone</a><a href="/other.html#nowhere">frag</a>'
                            '<a href="#nor-here">own frag</a><img src="images/missing.svg" alt="">'),
         "other.html": page('<h2 id="somewhere">x</h2>'),
-    })  # fmt: skip
+    })
     assert check_site(tmp_path) == [
         BrokenLink("index.html", "#nor-here", 'no element with id="nor-here" in this page'),
         BrokenLink("index.html", "/gone.html", "no file gone.html in the build"),
@@ -61,7 +61,7 @@ def test_published_links_stay_under_the_base_path(tmp_path):
         "index.html": page(f'<a href="{base}/other.html">ok</a><a href="/other.html">escapes</a>'
                            f'<a href="https://example.github.io/elsewhere.html">other site</a>'),
         "other.html": page(""),
-    })  # fmt: skip
+    })
     assert [(b.url, b.reason) for b in check_site(tmp_path, siteurl=base)] == [
         ("/other.html", "leaves the site's base path /guide/"),
         ("https://example.github.io/elsewhere.html", "leaves the site's base path /guide/"),
@@ -118,6 +118,6 @@ def test_linkcheck_task_writes_a_report(tmp_path):
         [sys.executable, "-m", "invoke", "linkcheck", "--content", str(FIXTURE_SITE), "--output", str(output),
          "--report", str(tmp_path / "linkcheck.md")],
         cwd=ROOT, capture_output=True, text=True,
-    )  # fmt: skip
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "0 broken" in (tmp_path / "linkcheck.md").read_text()

@@ -29,7 +29,7 @@ def published(tmp_path_factory) -> Path:
     run = subprocess.run(
         [sys.executable, "-m", "invoke", "publish", "--siteurl", BASE, "--content", str(FIXTURE_SITE), "--output", str(output)],
         cwd=ROOT, capture_output=True, text=True, env={**os.environ, "SITEURL": ""},
-    )  # fmt: skip
+    )
     assert run.returncode == 0, run.stderr
     return output
 
@@ -75,7 +75,7 @@ def test_sitemap_lists_each_page_once_with_absolute_urls(published):
     assert sorted(locs) == sorted(
         f"{BASE}/{name}" for name in
         ["", "home.html", "second.html", "third.html", "blog/launch.html", "blog/notes.html", "table-of-contents.html", "blog.html"]
-    )  # fmt: skip
+    )
 
 
 @pytest.mark.build
@@ -112,7 +112,7 @@ def test_publish_refuses_to_run_without_a_site_url(tmp_path):
     run = subprocess.run(
         [sys.executable, "-m", "invoke", "publish", "--content", str(FIXTURE_SITE), "--output", str(tmp_path / "o")],
         cwd=ROOT, capture_output=True, text=True, env={**os.environ, "SITEURL": ""},
-    )  # fmt: skip
+    )
     assert run.returncode == 2
     assert "publish needs the site's public URL" in run.stderr
     assert not (tmp_path / "o").exists()

@@ -5,12 +5,12 @@ from __future__ import annotations
 import types
 
 import pytest
+from helpers import FIXTURE_SITE, ROOT
 from pelican import Pelican
 from pelican.settings import read_settings
 
 from guide.content.chapters import build_chapters, nav_limit_problem, window
 from guide.problems import ContentError
-from helpers import FIXTURE_SITE, ROOT
 
 
 def fake_page(sort_order: str):
@@ -18,7 +18,7 @@ def fake_page(sort_order: str):
 
 
 @pytest.mark.parametrize(
-    "current, expected",
+    ("current", "expected"),
     [
         (0, (list("abcde"), 0, 5, "f")),  # at the start: nothing before, so more after
         (1, (list("abcde"), 0, 5, "f")),
@@ -47,22 +47,28 @@ def test_window_of_one_is_the_current_entry():
 
 @pytest.mark.parametrize("limit", [0, -3])
 def test_window_needs_room_for_one_entry(limit):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="at least one entry"):
         window(list("abc"), 0, limit)
 
 
-@pytest.mark.parametrize("limit, ok", [(1, True), (12, True), (0, False), (-1, False), ("12", False), (2.5, False), (True, False), (None, False)])
+@pytest.mark.parametrize(
+    ("limit", "ok"), [(1, True), (12, True), (0, False), (-1, False), ("12", False), (2.5, False), (True, False), (None, False)]
+)
 def test_nav_limit_must_be_a_whole_number_of_one_or_more(limit, ok):
     problem = nav_limit_problem(limit)
     assert (problem is None) == ok
     if problem:
-        assert repr(limit) in problem and "e.g. 12" in problem
+        assert repr(limit) in problem
+        assert "e.g. 12" in problem
 
 
 @pytest.mark.build
 def test_a_plain_pelican_run_checks_the_sidebar_limit_before_reading(tmp_path):
     """The plugin checks the setting, so `pelican` without the build runner stops on it too."""
-    settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(FIXTURE_SITE), "OUTPUT_PATH": str(tmp_path / "out"), "CHAPTER_NAV_LIMIT": 0})
+    settings = read_settings(
+        str(ROOT / "pelicanconf.py"),
+        override={"PATH": str(FIXTURE_SITE), "OUTPUT_PATH": str(tmp_path / "out"), "CHAPTER_NAV_LIMIT": 0},
+    )
     with pytest.raises(ContentError) as stopped:
         Pelican(settings).run()
     assert [str(p) for p in stopped.value.problems] == [f"CHAPTER_NAV_LIMIT: {nav_limit_problem(0)}"]
@@ -76,11 +82,14 @@ def test_every_page_gets_a_bounded_sidebar_around_itself():
     chapters = build_chapters(pages, {"01": "Long chapter"}, nav_limit=12)
 
     assert [c.number for c in chapters] == [f"{c:02d}" for c in range(1, 31)]
-    assert chapters[0].title == "Long chapter" and chapters[1].title == "Page 0201"
+    assert chapters[0].title == "Long chapter"
+    assert chapters[1].title == "Page 0201"
     for page in pages:
         nav = page.chapter_nav
-        assert page in nav.pages.entries and page.chapter in nav.chapters.entries
-        assert len(nav.pages.entries) <= 12 and len(nav.chapters.entries) == 12
+        assert page in nav.pages.entries
+        assert page.chapter in nav.chapters.entries
+        assert len(nav.pages.entries) <= 12
+        assert len(nav.chapters.entries) == 12
         assert nav.pages.hidden_before + len(nav.pages.entries) + nav.pages.hidden_after == len(page.chapter.pages)
         assert nav.chapters.hidden_before + 12 + nav.chapters.hidden_after == 30
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from helpers import ROOT, build_site
 
 from guide.content.front_matter import read_choices
 from guide.markdown.code_fences import FENCE_RE, iter_fences
-from helpers import ROOT, build_site
 
 CONTENT = ROOT / "content"
 PAGES = sorted((CONTENT / "pages").rglob("*.md"))
@@ -93,7 +93,8 @@ def test_no_plain_http_and_no_dead_links(path):
 def test_page_offers_one_to_four_choices_and_names_every_code_language(path):
     fields, body = header_and_body(path)
     choices, problems = read_choices(fields)
-    assert 1 <= len(choices) <= 4 and not problems
+    assert 1 <= len(choices) <= 4
+    assert not problems
     unnamed = [fence.line for fence in iter_fences(body) if not fence.lang]
     assert not unnamed, f"code blocks without a language (body lines {unnamed})"
     assert len(fields["meta"]) <= 160
@@ -103,7 +104,8 @@ def test_page_offers_one_to_four_choices_and_names_every_code_language(path):
 def site(tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("guide") / "output"
     result = build_site(CONTENT, output, strict=True)
-    assert result.pages == len(PLAN) and result.posts >= 2
+    assert result.pages == len(PLAN)
+    assert result.posts >= 2
     return output
 
 
@@ -129,13 +131,18 @@ def test_every_page_shows_the_choices_its_front_matter_names(site):
 def test_chapters_are_titled_from_the_setting(site):
     toc = BeautifulSoup((site / "table-of-contents.html").read_text(), "html.parser")
     assert [h.text for h in toc.select("ol.toc h2")] == [
-        "Foundations", "Clients", "Servers in Python", "Deployment", "Production concerns",
-    ]  # fmt: skip
+        "Foundations",
+        "Clients",
+        "Servers in Python",
+        "Deployment",
+        "Production concerns",
+    ]
 
 
 @pytest.mark.build
 def test_blog_has_the_launch_post_in_restructuredtext_and_a_markdown_post(site):
-    assert list((CONTENT / "blog").glob("*.rst")) and list((CONTENT / "blog").glob("*.md"))
+    assert list((CONTENT / "blog").glob("*.rst"))
+    assert list((CONTENT / "blog").glob("*.md"))
     blog = BeautifulSoup((site / "blog.html").read_text(), "html.parser")
     assert len(blog.select(".post-list li")) >= 2
 
@@ -143,10 +150,12 @@ def test_blog_has_the_launch_post_in_restructuredtext_and_a_markdown_post(site):
 @pytest.mark.build
 def test_diagrams_are_svg_with_a_text_alternative(site):
     diagrams = sorted((CONTENT / "images").glob("*"))
-    assert len(diagrams) >= 4 and all(d.suffix == ".svg" for d in diagrams)
+    assert len(diagrams) >= 4
+    assert all(d.suffix == ".svg" for d in diagrams)
     for diagram in diagrams:
         svg = BeautifulSoup(diagram.read_text(), "html.parser").svg
-        assert svg.find("title") and svg.find("desc"), diagram.name
+        assert svg.find("title"), diagram.name
+        assert svg.find("desc"), diagram.name
     for page in site.glob("*.html"):
         for img in BeautifulSoup(page.read_text(), "html.parser").select("img"):
             assert img.get("alt", "").strip(), f"{page.name}: {img}"

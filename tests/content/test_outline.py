@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import runpy
 
+from helpers import ROOT
 from markdown import Markdown
 
 from guide.content.outline import OutlineEntry, outline
-from helpers import ROOT
 
 #: The site's own Markdown settings (toc with a "#" permalink in each heading).
 MARKDOWN = runpy.run_path(str(ROOT / "pelicanconf.py"))["MARKDOWN"]
@@ -27,7 +27,7 @@ def test_h2_and_h3_in_document_order_with_their_ids():
         (3, "second-detail", "Second detail"),
         (2, "next", "Next"),
         (3, "under-next", "Under next"),
-    ]  # fmt: skip
+    ]
 
 
 def test_the_permalink_is_not_part_of_the_text():
@@ -43,7 +43,11 @@ def test_inline_markup_is_flattened_and_entities_are_text():
 
 
 def test_duplicate_headings_keep_the_ids_toc_gave_them():
-    assert outline_of("## Setup\n\n### Setup\n\n## Setup\n") == [(2, "setup", "Setup"), (3, "setup_1", "Setup"), (2, "setup_2", "Setup")]
+    assert outline_of("## Setup\n\n### Setup\n\n## Setup\n") == [
+        (2, "setup", "Setup"),
+        (3, "setup_1", "Setup"),
+        (2, "setup_2", "Setup"),
+    ]
 
 
 def test_headings_without_an_id_and_other_levels_are_left_out():

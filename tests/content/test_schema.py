@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from helpers import ROOT
 
 from guide.content import schema
 from guide.content.front_matter import check_fields, check_header, read_choices, read_header, rule_problem
 from guide.content.schema import BOTH, FIELDS, PAGE, POST
-from helpers import ROOT
 
 README = ROOT / "README.md"
 
@@ -29,8 +29,10 @@ def example_metadata(kind: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("field", FIELDS, ids=[field.name for field in FIELDS])
 def test_every_field_says_what_to_write_and_where_it_belongs(field):
-    assert field.hint.strip() and field.example.strip()
-    assert field.applies_to and set(field.applies_to) <= set(BOTH)
+    assert field.hint.strip()
+    assert field.example.strip()
+    assert field.applies_to
+    assert set(field.applies_to) <= set(BOTH)
     assert set(field.required) <= set(field.applies_to), "required where it does not apply"
     assert re.fullmatch(r"[a-z][a-z_-]*(?:N[a-z]+)?", field.name), "a name as Pelican sees it: lowercase"
     assert ("N" in field.name) == (field.numbered is not None)
@@ -44,7 +46,8 @@ def test_names_are_unique_and_families_count_from_one_to_four():
     assert schema.field_named("choiceNurl").names == ("choice1url", "choice2url", "choice3url", "choice4url")
     assert schema.numbered("choice5url") == (schema.field_named("choiceNurl"), 5)  # a choice, out of range
     assert schema.field_named("choice5url").name == "choiceNurl"
-    assert schema.field_named("choiceurl") is None and schema.numbered("choice1") is None
+    assert schema.field_named("choiceurl") is None
+    assert schema.numbered("choice1") is None
     numbers = schema.CHOICE_NUMBERS
     assert f"N from {numbers[0]} to {numbers[-1]}:" in schema.field_named("choiceNurl").doc_for(PAGE)
 
@@ -79,7 +82,9 @@ def test_every_rule_has_a_value_that_breaks_it():
         assert len(BROKEN[name]) >= count
 
 
-@pytest.mark.parametrize("name, value, words", [(name, value, words) for name, cases in BROKEN.items() for value, words in cases])
+@pytest.mark.parametrize(
+    ("name", "value", "words"), [(name, value, words) for name, cases in BROKEN.items() for value, words in cases]
+)
 def test_a_value_that_breaks_a_rule_gives_its_line(name, value, words):
     field = schema.field_named(name)
     _, message = rule_problem(field, value, field.required[0] if field.required else field.applies_to[0])
@@ -97,7 +102,7 @@ def test_the_examples_make_a_header_without_problems(kind):
     assert check_header(header, kind) == []
 
 
-@pytest.mark.parametrize("kind, name", [(kind, name) for kind in BOTH for name in schema.required_names(kind)])
+@pytest.mark.parametrize(("kind", "name"), [(kind, name) for kind in BOTH for name in schema.required_names(kind)])
 def test_a_missing_required_field_says_what_to_add(kind, name):
     metadata = example_metadata(kind)
     del metadata[name]
@@ -111,7 +116,11 @@ def test_a_missing_required_field_says_what_to_add(kind, name):
 def test_only_the_schema_makes_a_field_required():
     assert schema.required_names(PAGE) == ("title", "slug", "sort-order", "meta")
     assert schema.required_names(POST) == ("title", "slug", "date")
-    assert [(problem.field, problem.message[:8]) for problem in check_fields({}, POST)] == [("title", "missing;"), ("slug", "missing;"), ("date", "missing;")]
+    assert [(problem.field, problem.message[:8]) for problem in check_fields({}, POST)] == [
+        ("title", "missing;"),
+        ("slug", "missing;"),
+        ("date", "missing;"),
+    ]
 
 
 def test_rules_run_on_the_values_pelican_read():
@@ -155,7 +164,14 @@ def test_only_the_multiline_fields_may_go_on_several_lines():
     assert [field.name for field in FIELDS if field.multiline] == ["summary"]
 
 
-@pytest.mark.parametrize("line, meant", [("sort order: 0102", " (did you mean sort-order?)"), ("choice\u0661url: /x.html", " (did you mean choice1url?)"), ("Hello there", "")])
+@pytest.mark.parametrize(
+    ("line", "meant"),
+    [
+        ("sort order: 0102", " (did you mean sort-order?)"),
+        ("choice\u0661url: /x.html", " (did you mean choice1url?)"),
+        ("Hello there", ""),
+    ],
+)
 def test_a_line_that_is_not_a_field_suggests_the_name_it_may_mean(line, meant):
     header = read_header(f"title: T\n{line}\nslug: s\n")
     [problem] = check_header(header, PAGE)
@@ -171,11 +187,16 @@ def test_override_fields_are_refused_unless_the_setting_allows_them():
     ]
     assert check_header(header, POST, allow_overrides=True) == []
     [other_language] = check_header(read_header("lang: fr\n"), PAGE, site_lang="en")
-    assert other_language.message == "would publish this page as a translation at another URL; remove it (the site's language is 'en'; the page is published at the URL of its slug)"
+    assert (
+        other_language.message
+        == "would publish this page as a translation at another URL; remove it (the site's language is 'en'; the page is published at the URL of its slug)"
+    )
 
 
 def test_choice_urls_follow_the_schema():
-    _, problems = read_choices({"choice1url": "second.html", "choice1text": "Next?", "choice2url": "http://example.org", "choice2text": "Out?"})
+    _, problems = read_choices(
+        {"choice1url": "second.html", "choice1text": "Next?", "choice2url": "http://example.org", "choice2text": "Out?"}
+    )
     assert [(p.field, p.message) for p in problems] == [
         ("choice1url", "second.html is neither a site path (/slug.html) nor an https:// URL"),
         ("choice2url", "http://example.org is plain http; use https://example.org"),
@@ -212,7 +233,8 @@ def test_the_readme_command_rewrites_a_table_that_drifted(tmp_path, capsys):
     drifted.write_text(readme.replace("<!-- /post fields -->", ""), encoding="utf-8")
     assert schema.main(["--readme", str(drifted)]) == 1
     [line] = capsys.readouterr().err.splitlines()
-    assert line.startswith(f"{drifted}: needs one pair of lines <!-- post fields:") and "Traceback" not in line
+    assert line.startswith(f"{drifted}: needs one pair of lines <!-- post fields:")
+    assert "Traceback" not in line
 
 
 def test_the_readme_example_header_follows_the_schema():
@@ -220,5 +242,6 @@ def test_the_readme_example_header_follows_the_schema():
     example = re.search(r"### A guide page\n.*?```\n(?P<header>.*?)```", readme, re.DOTALL)["header"]
     header = read_header(example)
     metadata = {field.name: field.value for field in header.fields}
-    assert check_header(header, PAGE) == [] and check_fields(metadata, PAGE) == []
+    assert check_header(header, PAGE) == []
+    assert check_fields(metadata, PAGE) == []
     assert read_choices(metadata)[1] == []

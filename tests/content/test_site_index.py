@@ -48,9 +48,11 @@ def index_of(pages=(), hidden=(), posts=(), statics=(), settings=SETTINGS) -> Si
 
 def test_every_path_the_site_serves_with_its_kind():
     index = index_of(
-        pages=[content("home.html")], hidden=[content("draft-ish.html")],
-        posts=[content("blog/launch.html")], statics=[content("images/diagram.svg")],
-    )  # fmt: skip
+        pages=[content("home.html")],
+        hidden=[content("draft-ish.html")],
+        posts=[content("blog/launch.html")],
+        statics=[content("images/diagram.svg")],
+    )
     assert index.paths == {
         "/home.html": "page",
         "/draft-ish.html": "page",
@@ -90,9 +92,15 @@ def test_a_link_resolves_to_a_path_with_or_without_fragment_and_query():
 def test_page_paths_are_sorted_and_leave_static_files_out():
     index = index_of(pages=[content("zeta.html"), content("alpha.html")], statics=[content("images/a.svg")])
     assert index.page_paths() == [
-        "/alpha.html", "/feeds/atom.xml", "/index.html", "/robots.txt", "/search.html", "/sitemap.xml",
-        "/table-of-contents.html", "/zeta.html",
-    ]  # fmt: skip
+        "/alpha.html",
+        "/feeds/atom.xml",
+        "/index.html",
+        "/robots.txt",
+        "/search.html",
+        "/sitemap.xml",
+        "/table-of-contents.html",
+        "/zeta.html",
+    ]
 
 
 def test_site_path_is_root_relative():

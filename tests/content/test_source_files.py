@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import pytest
+from helpers import build_site, tree_digest
 
 from guide.build.runner import BuildFailed
-from helpers import build_site, tree_digest
 
 pytestmark = pytest.mark.build
 
 
-@pytest.mark.parametrize("link, target", [
-    ("images/logo.svg", "{outside}/secret.txt"),
-    ("pages/01-start/03-leak.md", "{outside}/secret.txt"),
-    ("images/more", "{outside}"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("link", "target"),
+    [
+        ("images/logo.svg", "{outside}/secret.txt"),
+        ("pages/01-start/03-leak.md", "{outside}/secret.txt"),
+        ("images/more", "{outside}"),
+    ],
+)
 def test_a_symbolic_link_out_of_the_content_is_an_error_and_nothing_leaks(link, target, site_copy, tmp_path):
     outside = tmp_path / "outside"
     outside.mkdir()

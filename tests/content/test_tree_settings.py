@@ -7,11 +7,11 @@ import sys
 
 import pytest
 from bs4 import BeautifulSoup
+from helpers import ROOT, build_site, tree_digest
 
 from guide.build.runner import BuildFailed
 from guide.content.tree_settings import read_tree_settings
 from guide.problems import ProblemLog
-from helpers import ROOT, build_site, tree_digest
 
 UNMARKED = "\n```python\nprint('a plain block')\n```\n\n```nginx\nworker_processes 1;\n```\n"
 
@@ -36,7 +36,8 @@ def test_a_tree_without_settings_builds_plain_blocks_even_strict(foreign_tree, t
     assert result.warnings == []
     page = BeautifulSoup((tmp_path / "out" / "second.html").read_text(encoding="utf-8"), "html.parser")
     python = page.select_one('figure.code[data-lang="python"]:not([data-test])')
-    assert "a plain block" in python.text and python.select_one(".code-tested") is None
+    assert "a plain block" in python.text
+    assert python.select_one(".code-tested") is None
 
 
 @pytest.mark.build
@@ -84,7 +85,7 @@ BAD_SETTINGS = [
 
 
 @pytest.mark.build
-@pytest.mark.parametrize("text, field, words", BAD_SETTINGS, ids=[b[1] + ":" + b[0][:20] for b in BAD_SETTINGS])
+@pytest.mark.parametrize(("text", "field", "words"), BAD_SETTINGS, ids=[b[1] + ":" + b[0][:20] for b in BAD_SETTINGS])
 def test_a_bad_settings_file_is_one_line_and_keeps_the_output(text, field, words, site_copy, tmp_path):
     output = tmp_path / "out"
     build_site(site_copy, output)
@@ -102,8 +103,10 @@ def test_settings_that_are_not_utf8_are_one_line(site_copy, tmp_path):
     (site_copy / "guide.toml").write_bytes(b'[chapters]\n01 = "Caf\xe9"\n')
     run = subprocess.run(
         [sys.executable, "-m", "invoke", "build", "--content", str(site_copy), "--output", str(tmp_path / "out")],
-        cwd=ROOT, capture_output=True, text=True,
-    )  # fmt: skip
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 1
     assert f"{site_copy / 'guide.toml'}: file: cannot read it" in run.stderr
     assert "Traceback" not in run.stderr

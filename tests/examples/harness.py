@@ -22,9 +22,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import require_tool  # noqa: F401 (re-exported for the example tests)
 
 from guide.markdown.code_fences import iter_fences
-from helpers import require_tool  # noqa: F401 (re-exported for the example tests)
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content"
@@ -153,8 +153,12 @@ def stop(process: subprocess.Popen, timeout: float = 10) -> int:
 
 def run_python(script: Path, *args: str, timeout: float = 60, env: dict | None = None) -> subprocess.CompletedProcess:
     run = subprocess.run(
-        [sys.executable, str(script), *args], cwd=script.parent, env=env or python_env(),
-        capture_output=True, text=True, timeout=timeout,
-    )  # fmt: skip
+        [sys.executable, str(script), *args],
+        cwd=script.parent,
+        env=env or python_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     assert run.returncode == 0, f"{script.name} exited {run.returncode}\n{run.stdout}\n{run.stderr}"
     return run

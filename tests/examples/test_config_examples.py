@@ -30,5 +30,6 @@ def test_systemd_unit_verifies(tmp_path):
     unit = tmp_path / "wsapp@8765.service"  # an instance of the template unit, as systemctl would start it
     unit.write_text(unit_text.replace(READER_INTERPRETER, sys.executable))
     check = subprocess.run([analyze, "verify", "--man=no", str(unit)], capture_output=True, text=True)
-    assert check.returncode == 0 and not check.stderr.strip(), check.stdout + check.stderr
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert not check.stderr.strip(), check.stdout + check.stderr
     assert "LimitNOFILE=65536" in unit_text

@@ -10,8 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
-
-from harness import Ports, all_examples, example, exercises, require_tool, running, write
+from harness import Ports, all_examples, exercises, require_tool, running, write
 from helpers import CHROMIUM_ARGS
 
 JS_IDS = sorted(test_id for test_id, ex in all_examples().items() if ex.lang == "javascript")
@@ -88,7 +87,8 @@ def test_reconnecting_client_round_trips_and_stops_cleanly(browser, static_serve
         page.goto(f"{static_server}/{page_loading(tmp_path, 'reconnecting-client.js')}")
         page.wait_for_function("document.documentElement.dataset.wsState === 'open'", timeout=10_000)
         milliseconds = page.evaluate("wsClient.roundTrip('x')")
-        assert isinstance(milliseconds, (int, float)) and milliseconds >= 0
+        assert isinstance(milliseconds, (int, float))
+        assert milliseconds >= 0
         page.evaluate("wsClient.stop()")
         page.wait_for_function("wsClient.state === 'closed'", timeout=5_000)
         page.close()

@@ -9,10 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from harness import Ports, all_examples, example, exercises, require_tool, running, write
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidHandshake
-
-from harness import Ports, all_examples, example, exercises, require_tool, running, write
 
 NGINX_IDS = sorted(test_id for test_id, ex in all_examples().items() if ex.lang == "nginx")
 exercises(*NGINX_IDS)
@@ -91,9 +90,12 @@ def test_without_upgrade_headers_the_handshake_fails(nginx, tmp_path):
     crippled = re.sub(r"^\s*proxy_set_header (Upgrade|Connection) .*$", "", example(PROXY).code, flags=re.M)
     assert crippled != example(PROXY).code
     backend = write(BACKEND, tmp_path, ports)
-    with running([sys.executable, str(backend)], ports[8765], tmp_path), serve_proxy(nginx, crippled, tmp_path, ports):
-        with pytest.raises(InvalidHandshake):
-            asyncio.run(talk_through_proxy(f"ws://127.0.0.1:{ports[8080]}/ws/"))
+    with (
+        running([sys.executable, str(backend)], ports[8765], tmp_path),
+        serve_proxy(nginx, crippled, tmp_path, ports),
+        pytest.raises(InvalidHandshake),
+    ):
+        asyncio.run(talk_through_proxy(f"ws://127.0.0.1:{ports[8080]}/ws/"))
 
 
 def test_timeouts_in_the_text_match_the_configuration():

@@ -10,11 +10,9 @@ import subprocess
 import sys
 
 import pytest
+from harness import Ports, exercises, python_env, require_tool, run_python, running, stop, write
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
-
-from harness import Ports, exercises, python_env, require_tool, run_python, running, stop, write
-
 
 
 @pytest.fixture
@@ -31,8 +29,12 @@ def assert_pytest_passes(script, count: int) -> None:
     """Run a page's own pytest file, as its reader would, and expect every test to pass."""
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(script)],
-        cwd=script.parent, env=python_env(), capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        cwd=script.parent,
+        env=python_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert re.search(rf"\b{count} passed\b", run.stdout), run.stdout
 
@@ -66,12 +68,15 @@ def test_accept_value_of_the_rfc_sample_key(tmp_path, ports):
 
 
 @exercises("pyclient-asyncio", "pyclient-sync", "pyclient-websocket-client", "pyclient-aiohttp")
-@pytest.mark.parametrize("client, expected", [
-    ("pyclient-asyncio", ["echo: first", "echo: second", "echo: third"]),
-    ("pyclient-sync", ["echo: alpha", "echo: beta", "echo: b'\\x00\\x01\\x02'", "closed with code 1000"]),
-    ("pyclient-websocket-client", ["echo: one", "echo: two", "closed: code=1000 reason=None"]),
-    ("pyclient-aiohttp", ["echo: hello from aiohttp", "echo: {'kind': 'greeting', 'n': 1}", "closed with code 1000"]),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("client", "expected"),
+    [
+        ("pyclient-asyncio", ["echo: first", "echo: second", "echo: third"]),
+        ("pyclient-sync", ["echo: alpha", "echo: beta", "echo: b'\\x00\\x01\\x02'", "closed with code 1000"]),
+        ("pyclient-websocket-client", ["echo: one", "echo: two", "closed: code=1000 reason=None"]),
+        ("pyclient-aiohttp", ["echo: hello from aiohttp", "echo: {'kind': 'greeting', 'n': 1}", "closed with code 1000"]),
+    ],
+)
 def test_python_clients_against_the_echo_server(client, expected, tmp_path, ports):
     with start("intro-echo-server", tmp_path, ports):
         run = run_python(write(client, tmp_path, ports))
@@ -88,7 +93,8 @@ def test_websocket_over_http2_with_extended_connect(tmp_path, ports):
         "received: echo: hello over one h2 stream",
         "closed with code 1000",
     ]
-    assert "http_version: 2" in server.log and "sec-websocket-key present: False" in server.log
+    assert "http_version: 2" in server.log
+    assert "sec-websocket-key present: False" in server.log
 
 
 @exercises("channels-asgi", "channels-consumer", "channels-communicator")
@@ -153,12 +159,15 @@ def test_redis_fanout_reaches_clients_of_every_process(tmp_path, ports):
     redis_port = ports[8080]  # any free port will do for Redis
     redis = subprocess.Popen(
         [redis_server, "--bind", "127.0.0.1", "--port", str(redis_port), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL, cwd=tmp_path,
-    )  # fmt: skip
+        stdout=subprocess.DEVNULL,
+        cwd=tmp_path,
+    )
     try:
         env = python_env(REDIS_URL=f"redis://127.0.0.1:{redis_port}/0", WS_CHANNEL="chat")
         first = start("scale-redis-fanout", tmp_path, ports, env={**env, "WS_PORT": str(ports[8765])})
-        second = start("scale-redis-fanout", tmp_path, ports, port=8766, env={**env, "WS_PORT": str(ports[8766])}, name="fanout_2.py")
+        second = start(
+            "scale-redis-fanout", tmp_path, ports, port=8766, env={**env, "WS_PORT": str(ports[8766])}, name="fanout_2.py"
+        )
         with first, second:
 
             async def fan_out():

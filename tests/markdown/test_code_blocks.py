@@ -42,14 +42,16 @@ def test_a_tested_block_carries_its_id_and_the_tested_mark():
     assert tested["data-test"] == "echo-server"
     assert tested.select_one(".code-tested").text == "tested"
     [illustrative] = render("```python {illustrative}\npass\n```\n").select("figure.code")
-    assert not illustrative.has_attr("data-test") and illustrative.select(".code-tested") == []
+    assert not illustrative.has_attr("data-test")
+    assert illustrative.select(".code-tested") == []
 
 
 def test_a_block_without_a_language_is_plain_and_never_guessed():
     page = render("```\ndef f():\n    return 1\n```\n")
     assert page.select("figure") == []
     [plain] = page.select("pre.code-plain > code")
-    assert plain.text == "def f():\n    return 1\n" and plain.find("span") is None
+    assert plain.text == "def f():\n    return 1\n"
+    assert plain.find("span") is None
 
 
 def test_a_block_in_an_unknown_language_is_plain():
@@ -62,7 +64,8 @@ def test_code_title_and_id_are_escaped():
     html = Markdown(extensions=[CodeBlocksExtension()]).convert(
         f"```\n{SCRIPT}\n```\n\n```html {{title='a\"<b>.html'}}\n{SCRIPT}\n```\n"
     )
-    assert "<script>" not in html and "<b>" not in html
+    assert "<script>" not in html
+    assert "<b>" not in html
     page = BeautifulSoup(html, "html.parser")
     assert [pre.text for pre in page.select("pre")] == [f"{SCRIPT}\n", f"{SCRIPT}\n"]
     assert page.select_one(".code-title").text == 'a"<b>.html'
@@ -71,8 +74,10 @@ def test_code_title_and_id_are_escaped():
 def test_blocks_follow_one_another_in_order_with_either_fence():
     page = render("```python\na\n```\n~~~console\n$ b\n~~~\n\n````\nc\n````\n")
     assert [(pre.parent.get("data-lang"), pre.text) for pre in page.select("pre")] == [
-        ("python", "a\n"), ("console", "$ b\n"), (None, "c\n"),
-    ]  # fmt: skip
+        ("python", "a\n"),
+        ("console", "$ b\n"),
+        (None, "c\n"),
+    ]
 
 
 def test_an_unclosed_fence_is_left_as_text():

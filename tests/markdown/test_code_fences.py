@@ -6,22 +6,19 @@ from __future__ import annotations
 import time
 
 import pytest
+from helpers import FIXTURE_SITE, ROOT
 from markdown import Markdown
 from markdown.preprocessors import Preprocessor
 
 from guide.markdown.code_blocks import render_fence
 from guide.markdown.code_fences import FENCE_RE, iter_fences, parse_fence, unclosed_fence_problem
-from helpers import FIXTURE_SITE, ROOT
 
 MARKDOWN_FILES = sorted(ROOT.glob("content/**/*.md")) + sorted(FIXTURE_SITE.glob("**/*.md")) + [ROOT / "README.md"]
 
 
 def blocks_by_regex(text: str) -> list[tuple]:
     """What the regex (the project's grammar until the line scanner) finds."""
-    return [
-        (text.count("\n", 0, match.start()) + 1, match["info"].strip(), match["code"])
-        for match in FENCE_RE.finditer(text)
-    ]  # fmt: skip
+    return [(text.count("\n", 0, match.start()) + 1, match["info"].strip(), match["code"]) for match in FENCE_RE.finditer(text)]
 
 
 @pytest.mark.parametrize("path", MARKDOWN_FILES, ids=lambda path: str(path.relative_to(ROOT)))
@@ -43,7 +40,12 @@ class _RegexPreprocessor(Preprocessor):
 
 
 def test_every_page_renders_to_the_same_html_as_with_the_regex():
-    extensions = ["guide.markdown.code_blocks", "markdown.extensions.meta", "markdown.extensions.tables", "markdown.extensions.attr_list"]
+    extensions = [
+        "guide.markdown.code_blocks",
+        "markdown.extensions.meta",
+        "markdown.extensions.tables",
+        "markdown.extensions.attr_list",
+    ]
     for path in MARKDOWN_FILES:
         text = path.read_text(encoding="utf-8")
         scanned = Markdown(extensions=extensions).convert(text)
@@ -53,7 +55,7 @@ def test_every_page_renders_to_the_same_html_as_with_the_regex():
 
 
 @pytest.mark.parametrize(
-    "text, blocks",
+    ("text", "blocks"),
     [
         ("````\n```python\nx\n```\n````\n", [(1, "", "```python\nx\n```\n")]),  # a fence inside a longer one
         ("```\na\n`````\nb\n", [(1, "", "a\n")]),  # closed by a longer fence
@@ -69,12 +71,15 @@ def test_fences_close_the_commonmark_way(text, blocks):
 
 
 @pytest.mark.parametrize(
-    "text, problem",
+    ("text", "problem"),
     [
         ("a\n\n```python\nx\n", (3, "this fence is never closed; add a closing ``` line")),
         ("````\nx\n```\n", (1, "this fence is never closed; add a closing ```` line")),
         ("```\nx\n", (1, "this fence is never closed; add a closing ``` line")),
-        ("```\nx\n\n```python\ny\n```\n", (1, "this fence is never closed before line 4 opens another block; add a closing ``` line before it")),
+        (
+            "```\nx\n\n```python\ny\n```\n",
+            (1, "this fence is never closed before line 4 opens another block; add a closing ``` line before it"),
+        ),
     ],
 )
 def test_an_unclosed_fence_names_its_opening_line(text, problem):

@@ -7,13 +7,13 @@ import random
 from pathlib import Path
 
 import pytest
+from helpers import FIXTURE_SITE, ROOT
 from pygments.lexer import RegexLexer
 from pygments.lexers.configs import NginxConfLexer
 from pygments.token import Comment, Error, Keyword, Name, Number, Operator, Punctuation, String, Text
 
 from guide.markdown.code_fences import canonical_language, iter_fences, lexer_for
 from guide.markdown.nginx_lexer import NginxLexer
-from helpers import FIXTURE_SITE, ROOT
 
 CORPUS = ROOT / "tests" / "fixtures" / "nginx"
 CORPUS_FILES = sorted(CORPUS.glob("*.conf"))
@@ -87,9 +87,7 @@ def test_corpus_file_round_trips(path: Path):
     assert "".join(value for _, value in lex(text)) == text
 
 
-@pytest.mark.parametrize(
-    "path", [p for p in CORPUS_FILES if p.name not in INVALID_ON_PURPOSE], ids=lambda path: path.name
-)
+@pytest.mark.parametrize("path", [p for p in CORPUS_FILES if p.name not in INVALID_ON_PURPOSE], ids=lambda path: path.name)
 def test_corpus_file_braces_pair_up(path: Path):
     """Every block-opening `{` has its `}`: no regex quantifier or string brace was taken as one."""
     tokens = lex(path.read_text(encoding="utf-8"))
@@ -126,7 +124,8 @@ def test_odd_input_round_trips_without_errors(text: str):
 
 def test_random_input_round_trips_without_errors():
     """Fragments of nginx syntax in random order: every state has a way out, none loops."""
-    pieces = list(" \t\n;{}#\"'\\$()~*=^!-@:/.%[]") + [
+    pieces = [
+        *" \t\n;{}#\"'\\$()~*=^!-@:/.%[]",  # each character on its own
         "a", "1", "on", "off", "server", "location", "if", "map", "geo", "types", "upstream",
         "rewrite", "server_name", "content_by_lua_block", "default", "${x}", "$y", "http://",
         "unix:", "--", "{3}", "weight=", "127.0.0.1:80", "10m", "split_clients", "é",
@@ -182,7 +181,7 @@ def test_long_hostile_token_lexes_to_completion_without_loss(text: str):
 
 
 @pytest.mark.parametrize(
-    "line, inside",
+    ("line", "inside"),
     [
         ('add_header X-Note "a # b";\n', "a # b"),
         ('return 200 "ok#1";\n', "ok#1"),
@@ -191,18 +190,20 @@ def test_long_hostile_token_lexes_to_completion_without_loss(text: str):
 )
 def test_hash_in_quoted_string_is_string(line: str, inside: str):
     tokens = lex(line)
-    assert types_of(tokens, inside) and all(t in String for t in types_of(tokens, inside))
+    assert types_of(tokens, inside)
+    assert all(t in String for t in types_of(tokens, inside))
     assert not [t for t, _ in tokens if t in Comment]
 
 
 def test_hash_inside_a_word_is_no_comment():
     tokens = lex("set $tag issue#42;\nlocation /anchor#frag {}\n")
     assert not [t for t, _ in tokens if t in Comment]
-    assert ("issue#42" in [v for _, v in tokens]) and ("/anchor#frag" in [v for _, v in tokens])
+    assert "issue#42" in [v for _, v in tokens]
+    assert "/anchor#frag" in [v for _, v in tokens]
 
 
 @pytest.mark.parametrize(
-    "text, comment",
+    ("text", "comment"),
     [
         ("return 204; # after a semicolon\n", "# after a semicolon"),
         ("location / { # after a brace\n}\n", "# after a brace"),
@@ -230,7 +231,7 @@ def test_quantifier_in_unquoted_location_regex_is_regex():
 
 
 @pytest.mark.parametrize(
-    "line, regex",
+    ("line", "regex"),
     [
         ("location ~ ^/ws/[a-z]{3}$ {\n", "^/ws/[a-z]{3}$"),
         ("location ~* \\.(png|jpe?g){1,3}$ {\n", "\\.(png|jpe?g){1,3}$"),
@@ -274,7 +275,8 @@ def test_unquoted_if_regex_ends_at_the_closing_parenthesis():
 def test_block_after_a_regex_location_is_in_step():
     """After the regex location closes, the next statement is a directive again."""
     tokens = visible(lex("location ~ ^/x{3}$ {\n    return 204;\n}\nlisten 80;\n"))
-    assert (Keyword, "listen") in tokens and (Keyword, "return") in tokens
+    assert (Keyword, "listen") in tokens
+    assert (Keyword, "return") in tokens
 
 
 def test_brace_glued_to_a_path_opens_a_block():
@@ -336,7 +338,7 @@ def test_numbers_with_units(value: str):
 
 
 @pytest.mark.parametrize(
-    "value, expected",
+    ("value", "expected"),
     [
         ("127.0.0.1:8765", [(Number, "127.0.0.1:8765")]),
         ("[::1]:80", [(Number, "[::1]:80")]),
@@ -558,13 +560,11 @@ FAULTS = [
     pytest.param("server_name onion.example.com;\n", on_inside_a_word_is_a_constant, id="on-in-word"),
     pytest.param('set $x "${y}z";\n', braced_variable_swallows_the_string, id="braced-variable"),
     pytest.param("map $a $b {\n    '' close;\n}\n", empty_map_key_is_no_string, id="empty-map-key"),
-    pytest.param(
-        "upstream b {\n    server 127.0.0.1:8765 weight=2;\n}\n", upstream_parameter_is_no_attribute, id="weight"
-    ),
+    pytest.param("upstream b {\n    server 127.0.0.1:8765 weight=2;\n}\n", upstream_parameter_is_no_attribute, id="weight"),
 ]
 
 
-@pytest.mark.parametrize("text, is_wrong", FAULTS)
+@pytest.mark.parametrize(("text", "is_wrong"), FAULTS)
 def test_project_lexer_gets_it_right(text, is_wrong):
     assert not is_wrong(lex(text))
 

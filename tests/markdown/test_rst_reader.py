@@ -4,7 +4,6 @@ and with the site's own docutils settings."""
 from __future__ import annotations
 
 import pytest
-
 from helpers import build_site
 
 pytestmark = pytest.mark.build

@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import ROOT, build_site, leftovers, replace, tree_digest
 
 from guide.build.runner import BuildFailed
-from helpers import ROOT, build_site, leftovers, replace, tree_digest
 
 pytestmark = pytest.mark.build
 
@@ -74,7 +74,7 @@ def previous_output(tmp_path, site_copy) -> Path:
     return output
 
 
-@pytest.mark.parametrize("rule, fault, path, field, words", FAULTS, ids=[f[0] for f in FAULTS])
+@pytest.mark.parametrize(("rule", "fault", "path", "field", "words"), FAULTS, ids=[f[0] for f in FAULTS])
 def test_fault_fails_the_build_with_one_clear_line(rule, fault, path, field, words, site_copy, previous_output):
     before = tree_digest(previous_output)
     fault(site_copy)
@@ -85,8 +85,10 @@ def test_fault_fails_the_build_with_one_clear_line(rule, fault, path, field, wor
     report = failure.value.report()
     problems = report.splitlines()[:-1]
     assert problems == [problems[0]], f"one root cause, one line:\n{report}"
-    assert problems[0].startswith(f"{site_copy / path}: {field}: ") and words in problems[0], report
-    assert "Traceback" not in report and SECRET not in report
+    assert problems[0].startswith(f"{site_copy / path}: {field}: "), report
+    assert words in problems[0], report
+    assert "Traceback" not in report
+    assert SECRET not in report
     assert tree_digest(previous_output) == before, "a failed build changed the previous output"
     assert leftovers(previous_output) == []
 
@@ -112,7 +114,9 @@ def test_trusted_site_may_publish_raw_html_but_no_file(site_copy, tmp_path):
     append(LAUNCH, f".. raw:: html\n   :file: {site_copy / 'blog' / 'notes.md'}\n")(site_copy)
     with pytest.raises(BuildFailed) as failure:
         build_site(site_copy, tmp_path / "out", overrides={"RST_RAW_HTML": True})
-    assert f"{site_copy / LAUNCH}: line 14: the :file: and :url: options of the raw directive are disabled" in failure.value.report()
+    assert (
+        f"{site_copy / LAUNCH}: line 14: the :file: and :url: options of the raw directive are disabled" in failure.value.report()
+    )
 
 
 def test_docutils_warnings_are_warnings_with_file_and_line_and_stay_out_of_the_page(site_copy, tmp_path, capfd):
@@ -126,7 +130,9 @@ def test_docutils_warnings_are_warnings_with_file_and_line_and_stay_out_of_the_p
     ]
     html = (tmp_path / "out" / "blog" / "launch.html").read_text()
     assert "continued without indent" in html
-    assert "System Message" not in html and "system-message" not in html and "problematic" not in html
+    assert "System Message" not in html
+    assert "system-message" not in html
+    assert "problematic" not in html
     assert capfd.readouterr().err == "", "docutils wrote to stderr"
 
     with pytest.raises(BuildFailed) as failure:
@@ -157,9 +163,11 @@ def test_a_post_read_from_the_cache_reports_its_messages_again(site_copy, tmp_pa
     second = build_site(site_copy, tmp_path / "out", overrides=cached)
 
     assert (tmp_path / "cache" / "ArticlesGenerator-Readers").exists()
-    assert [str(w) for w in second.warnings] == [str(w) for w in first.warnings] == [
-        f"warning: {site_copy / LAUNCH}: line 11: Title underline too short."
-    ]
+    assert (
+        [str(w) for w in second.warnings]
+        == [str(w) for w in first.warnings]
+        == [f"warning: {site_copy / LAUNCH}: line 11: Title underline too short."]
+    )
 
 
 def test_a_title_field_is_as_good_as_a_title_section(site_copy, tmp_path):
@@ -181,9 +189,12 @@ def test_cli_exits_1_and_names_the_file_and_line(site_copy, tmp_path):
     append(LAUNCH, ".. include:: ../../secret.txt\n")(site_copy)
     run = subprocess.run(
         [sys.executable, "-m", "invoke", "build", "--content", str(site_copy), "--output", str(tmp_path / "out")],
-        cwd=ROOT, capture_output=True, text=True,
-    )  # fmt: skip
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 1
     assert f"{site_copy / LAUNCH}: {APPENDED}: the include directive is disabled" in run.stderr
-    assert "Traceback" not in run.stderr + run.stdout and SECRET not in run.stderr + run.stdout
+    assert "Traceback" not in run.stderr + run.stdout
+    assert SECRET not in run.stderr + run.stdout
     assert not (tmp_path / "out").exists()
