@@ -38,6 +38,16 @@ def site_copy(tmp_path) -> Path:
     return content
 
 
+@pytest.fixture
+def previous_output(tmp_path, site_copy) -> Path:
+    """An output folder holding a good build of ``site_copy``: what a failed build must leave as it is."""
+    from helpers import build_site
+
+    output = tmp_path / "output"
+    build_site(site_copy, output)
+    return output
+
+
 @pytest.fixture(autouse=True)
 def _run_from_root(monkeypatch):
     """Tests run from the project root, as the tasks do."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -51,6 +53,11 @@ def append(path: str, text: str):
             file.write(text)
 
     return fault
+
+
+def invoke_build(*args: str) -> subprocess.CompletedProcess:
+    """`invoke build ARGS` as an author runs it, from the project's folder: its exit status and output."""
+    return subprocess.run([sys.executable, "-m", "invoke", "build", *args], cwd=ROOT, capture_output=True, text=True)
 
 
 def leftovers(output: Path) -> list[str]:

@@ -14,13 +14,9 @@ import pytest
 from guide.build import runner
 from guide.build.output_folder import MARKER, OutputRefused
 from guide.build.runner import BuildFailed
-from helpers import ROOT, build_site, leftovers, tree_digest
+from helpers import ROOT, build_site, invoke_build, leftovers, tree_digest
 
 pytestmark = pytest.mark.build
-
-
-def invoke_build(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "invoke", "build", *args], cwd=ROOT, capture_output=True, text=True)
 
 
 def refused(site_copy: Path, output: Path) -> str:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from bs4 import BeautifulSoup
-from helpers import ROOT, build_site, tree_digest
+from helpers import ROOT, build_site, invoke_build, tree_digest
 
 from guide.build.runner import BuildFailed
 from guide.content.tree_settings import read_tree_settings
@@ -101,12 +98,7 @@ def test_a_bad_settings_file_is_one_line_and_keeps_the_output(text, field, words
 @pytest.mark.build
 def test_settings_that_are_not_utf8_are_one_line(site_copy, tmp_path):
     (site_copy / "guide.toml").write_bytes(b'[chapters]\n01 = "Caf\xe9"\n')
-    run = subprocess.run(
-        [sys.executable, "-m", "invoke", "build", "--content", str(site_copy), "--output", str(tmp_path / "out")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    run = invoke_build("--content", str(site_copy), "--output", str(tmp_path / "out"))
     assert run.returncode == 1
     assert f"{site_copy / 'guide.toml'}: file: cannot read it" in run.stderr
     assert "Traceback" not in run.stderr

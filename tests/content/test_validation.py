@@ -4,12 +4,10 @@ and the previous output stays byte-for-byte as it was."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, append, build_site, leftovers, replace, tree_digest
+from helpers import ROOT, append, build_site, invoke_build, leftovers, replace, tree_digest
 
 from guide.build.runner import BuildFailed
 
@@ -301,14 +299,6 @@ FAULTS = [
 ]
 
 
-@pytest.fixture
-def previous_output(tmp_path, site_copy) -> Path:
-    """An output folder holding a good build of the fixture site."""
-    output = tmp_path / "output"
-    build_site(site_copy, output)
-    return output
-
-
 @pytest.mark.parametrize(("rule", "fault", "path", "field", "words"), FAULTS, ids=[f[0] for f in FAULTS])
 def test_fault_fails_the_build_with_a_clear_line(rule, fault, path, field, words, site_copy, previous_output):
     before = tree_digest(previous_output)
@@ -364,12 +354,7 @@ def test_unknown_field_is_a_warning_with_a_suggestion(site_copy, tmp_path):
 
 def test_cli_exits_non_zero_without_traceback(site_copy, tmp_path):
     replace(HOME, "choice1url: /second.html", "choice1url: /secnd.html")(site_copy)
-    run = subprocess.run(
-        [sys.executable, "-m", "invoke", "build", "--content", str(site_copy), "--output", str(tmp_path / "out")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    run = invoke_build("--content", str(site_copy), "--output", str(tmp_path / "out"))
     assert run.returncode == 1
     assert f"{site_copy / HOME}: choice1url: /secnd.html matches no page (did you mean /second.html?)" in run.stderr
     assert "Traceback" not in run.stderr + run.stdout

@@ -4,12 +4,10 @@ page, a line on stderr or a bare "Could not process"."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, build_site, leftovers, replace, tree_digest
+from helpers import build_site, invoke_build, leftovers, replace, tree_digest
 
 from guide.build.runner import BuildFailed
 
@@ -66,12 +64,10 @@ FAULTS = [
 
 
 @pytest.fixture
-def previous_output(tmp_path, site_copy) -> Path:
-    """An output folder holding a good build of the fixture site, and a secret beside the content."""
+def previous_output(previous_output, site_copy) -> Path:
+    """The shared good build, and a secret beside the content."""
     secret_file(site_copy).write_text(f"{SECRET}\n", encoding="utf-8")
-    output = tmp_path / "output"
-    build_site(site_copy, output)
-    return output
+    return previous_output
 
 
 @pytest.mark.parametrize(("rule", "fault", "path", "field", "words"), FAULTS, ids=[f[0] for f in FAULTS])
@@ -187,12 +183,7 @@ def test_whole_dates_in_other_forms_build(date, site_copy, tmp_path):
 def test_cli_exits_1_and_names_the_file_and_line(site_copy, tmp_path):
     secret_file(site_copy).write_text(f"{SECRET}\n", encoding="utf-8")
     append(LAUNCH, ".. include:: ../../secret.txt\n")(site_copy)
-    run = subprocess.run(
-        [sys.executable, "-m", "invoke", "build", "--content", str(site_copy), "--output", str(tmp_path / "out")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    run = invoke_build("--content", str(site_copy), "--output", str(tmp_path / "out"))
     assert run.returncode == 1
     assert f"{site_copy / LAUNCH}: {APPENDED}: the include directive is disabled" in run.stderr
     assert "Traceback" not in run.stderr + run.stdout
