@@ -17,8 +17,8 @@ from helpers import ROOT
 
 #: Which extras each lock holds besides the project's own dependencies (tasks.py: LOCK_EXTRAS).
 LOCK_EXTRAS = {"build": (), "test": ("test", "examples", "audit", "lint"), "lint": ("lint",)}
-#: Packages no lock may hold beyond the test lock: what the build must never install.
-TEST_ONLY_EXTRAS = ("test", "examples", "audit")
+#: Extras whose packages the build lock must never hold: testing and linting need them, building does not.
+TEST_ONLY_EXTRAS = ("test", "examples", "audit", "lint")
 REFRESH = "run python3 tasks.py lock"
 
 
@@ -90,7 +90,7 @@ def test_the_build_lock_holds_no_test_or_example_package():
     extras = project()["optional-dependencies"]
     test_only = {pinned(requirement)[0] for extra in TEST_ONLY_EXTRAS for requirement in extras[extra]}
     leaked = sorted(test_only & build.keys())
-    assert not leaked, f"requirements/build.txt holds {', '.join(leaked)}, which only testing needs"
+    assert not leaked, f"requirements/build.txt holds {', '.join(leaked)}, which only testing or linting needs"
 
 
 @pytest.mark.parametrize("profile", LOCK_EXTRAS)

@@ -183,6 +183,8 @@ def _read_choices(metadata: dict) -> tuple[tuple[Choice, ...], tuple[FieldProble
 def check_choice_url_form(url: str) -> str | None:
     if url.startswith("http://"):
         return f"{url} is plain http; use https://{url[len('http://') :]}"
+    if url.startswith("//"):  # a browser reads it as another host, not as a site path
+        return f"{url} names another host without a scheme; write https:{url}, or a site path such as /slug.html"
     broken = rule_problem(CHOICE_URL, url, PAGE)
     return broken[1] if broken else None
 

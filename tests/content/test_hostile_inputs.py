@@ -186,7 +186,7 @@ CASES = [
         replace(HOME, "choice1url: /second.html", "choice1url: //evil.example/x.html"),
         HOME,
         "choice1url",
-        "matches no page",
+        "names another host without a scheme",
     ),
     Case(
         "choice over plain http", replace(HOME, "choice4url: https://", "choice4url: http://"), HOME, "choice4url", "use https://"
