@@ -47,11 +47,14 @@ class Source:
 
 
 def check_sources(settings, log: ProblemLog) -> None:
-    """Every content file is UTF-8 and readable; every page's and post's header follows the rules.
+    """Every content file is UTF-8 and readable; every page's and post's header follows the rules,
+    and so do its code blocks (read once, here, for both).
 
     What is learnt of each page and post goes to the build's state for validate_site.
     """
     sources = {}
+    test_ids: dict[str, tuple[str, int]] = {}  #: test ID -> where it is first used
+    policy = tuple(settings.get(tree_settings.POLICY_SETTING, ()))
     allow_overrides = bool(settings.get(schema.ALLOW_OVERRIDES_SETTING, False))
     site_lang = str(settings.get("DEFAULT_LANG", "en")).lower()
     special = []
@@ -72,6 +75,8 @@ def check_sources(settings, log: ProblemLog) -> None:
             header, kind, site_lang=site_lang, allow_overrides=allow_overrides, published_at=source.published_at
         ):
             log.add(path, problem.field, problem.message)
+        if header.first("status").lower() != "draft":  # a draft is not published: its blocks wait
+            check_code_blocks(path, text, log, policy, test_ids)
     build_state(settings).sources = sources
     if special:
         _stop_before_reading(special, settings["PATH"], log)
@@ -152,8 +157,8 @@ def published_path(slug: str, kind: str, settings) -> str:
 
 
 def validate_site(index: SiteIndex, icons: set[str], log: ProblemLog, settings=None) -> None:
-    """Every rule that needs what Pelican read; ``settings``: the build's (the tree's code-block
-    policy, chapter titles, what check_sources learnt)."""
+    """Every rule that needs what Pelican read; ``settings``: the build's (chapter titles, what
+    check_sources learnt)."""
     settings = settings if settings is not None else {}
     sources = build_state(settings).sources
     unread = unread_paths(index, sources, log, settings)
@@ -169,8 +174,6 @@ def validate_site(index: SiteIndex, icons: set[str], log: ProblemLog, settings=N
         check_site_links(post, index, log, unread)
     check_unique(index.posts, "slug", log)
     check_generated_paths(index, settings, log)
-    policy = tuple(settings.get(tree_settings.POLICY_SETTING, ()))
-    check_code_blocks(index.pages + index.posts, log, policy)
     check_chapter_titles(index.pages, settings, log)
 
 
@@ -293,34 +296,30 @@ def check_generated_paths(index: SiteIndex, settings, log: ProblemLog) -> None:
             owners[path] = (kind, content.slug)
 
 
-def check_code_blocks(contents: list, log: ProblemLog, policy: tuple[str, ...] = ()) -> None:
-    """Fenced blocks close, name a known language and, in the policy's languages, mark whether
-    they are tested; test IDs are unique. reStructuredText code directives follow the policy."""
-    test_ids: dict[str, tuple[str, int]] = {}
-    for content in contents:
-        if content.source_path.endswith(".rst"):
-            check_rst_code_blocks(content.source_path, log, policy)
-        if not content.source_path.endswith(MARKDOWN_SUFFIXES):
-            continue
-        with open(content.source_path, encoding="utf-8") as source:
-            text = source.read()
-        unclosed = unclosed_fence_problem(text)
-        if unclosed:
-            log.add(content.source_path, f"line {unclosed[0]} code block", unclosed[1])
-        for fence in _FENCES.get((text, policy), lambda: tuple(iter_fences(text, policy=policy))):  # noqa: B023  Reuse.get calls it at once
-            where = f"line {fence.line} code block"
-            for message in fence.problems:
-                log.add(content.source_path, where, message)
-            if fence.test_id:
-                here = (content.source_path, fence.line)
-                first = test_ids.setdefault(fence.test_id, here)
-                if first != here:
-                    first_path = display_path(first[0])
-                    log.add(
-                        content.source_path,
-                        where,
-                        f"test={fence.test_id!r} is already used at {first_path} line {first[1]}; test IDs are unique across the site",
-                    )
+def check_code_blocks(path: str, text: str, log: ProblemLog, policy: tuple[str, ...], test_ids: dict) -> None:
+    """A file's fenced blocks close, name a known language and, in the policy's languages, mark
+    whether they are tested; its test IDs are not in ``test_ids`` (the site's, so far) already.
+    reStructuredText code directives follow the policy. Done on the text check_sources read."""
+    if path.endswith(".rst"):
+        check_rst_code_blocks(path, text, log, policy)
+    if not path.endswith(MARKDOWN_SUFFIXES):
+        return
+    unclosed = unclosed_fence_problem(text)
+    if unclosed:
+        log.add(path, f"line {unclosed[0]} code block", unclosed[1])
+    for fence in _FENCES.get((text, policy), lambda: tuple(iter_fences(text, policy=policy))):
+        where = f"line {fence.line} code block"
+        for message in fence.problems:
+            log.add(path, where, message)
+        if fence.test_id:
+            here = (path, fence.line)
+            first = test_ids.setdefault(fence.test_id, here)
+            if first != here:
+                log.add(
+                    path,
+                    where,
+                    f"test={fence.test_id!r} is already used at {display_path(first[0])} line {first[1]}; test IDs are unique across the site",
+                )
 
 
 #: ``.. code-block:: python`` and the options below it, in reStructuredText.
@@ -330,7 +329,7 @@ RST_CODE_RE = re.compile(
 RST_OPTION_RE = re.compile(r"^[ \t]+:(?P<name>[^:\s][^:]*):(?:[ \t]+(?P<value>.*))?$")
 
 
-def check_rst_code_blocks(path: str, log: ProblemLog, policy: tuple[str, ...]) -> None:
+def check_rst_code_blocks(path: str, text: str, log: ProblemLog, policy: tuple[str, ...]) -> None:
     """In a post, a code directive in a policy language carries ``:class: illustrative``.
 
     Posts' examples are never run, so the mark is always "illustrative"; only docutils' own
@@ -339,8 +338,7 @@ def check_rst_code_blocks(path: str, log: ProblemLog, policy: tuple[str, ...]) -
     """
     if not policy:
         return
-    with open(path, encoding="utf-8") as source:
-        lines = source.read().split("\n")
+    lines = text.split("\n")
     for number, line in enumerate(lines):
         match = RST_CODE_RE.match(line)
         if not match or not match["lang"]:
