@@ -36,10 +36,11 @@ _TOML_POSITION_RE = re.compile(r"\(at (?:line (?P<line>[0-9]+), column [0-9]+|en
 
 def _chapters(value, problem) -> dict[str, str] | None:
     if not isinstance(value, dict):
-        return problem("chapters", 'must be a table: [chapters] then lines such as 01 = "Foundations"')
+        problem("chapters", 'must be a table: [chapters] then lines such as 01 = "Foundations"')
+        return None
     chapters = {}
     for key, title in value.items():
-        if not CHAPTER_KEY_RE.match(key):
+        if not CHAPTER_KEY_RE.fullmatch(key):  # fullmatch: a quoted key may end in a newline
             problem(f"chapters.{key}", "a chapter is two digits from 01 to 99, the first two of its pages' sort-order")
         elif not isinstance(title, str) or not title.strip():
             problem(f"chapters.{key}", f'the title must be text, e.g. {key} = "Foundations"')
@@ -50,7 +51,8 @@ def _chapters(value, problem) -> dict[str, str] | None:
 
 def _languages(value, problem) -> tuple[str, ...] | None:
     if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
-        return problem("tested_or_illustrative", 'must be a list of language names, e.g. ["python", "nginx"]')
+        problem("tested_or_illustrative", 'must be a list of language names, e.g. ["python", "nginx"]')
+        return None
     languages = []
     for name in value:
         canonical = canonical_language(name)
