@@ -20,7 +20,7 @@ VENV = os.path.join(ROOT, ".venv")
 VENV_BIN = os.path.join(VENV, "bin")
 LOCKS = "requirements"  # one lock per install profile, PROFILE.txt, written by `invoke lock`
 # The tasks that need more than building does; every other task installs the `build` profile.
-TASK_PROFILES = {"test": "test", "audit": "test", "screenshots": "test", "lint": "lint"}
+TASK_PROFILES = {"test": "test", "audit": "test", "screenshots": "test", "lint": "lint", "icons": "icons"}
 
 
 def bootstrap(argv: list[str]) -> None:
@@ -450,7 +450,7 @@ def lint(c):
 # The locks in requirements/: the extras each install profile adds to the build's dependencies.
 # `test` is compiled first and constrains the others, so that every profile pins a package they
 # share at the same version (and `build` after `test` installs nothing).
-LOCK_EXTRAS = {"test": ("test", "examples", "audit", "lint"), "build": (), "lint": ("lint",)}
+LOCK_EXTRAS = {"test": ("test", "examples", "audit", "lint"), "build": (), "lint": ("lint",), "icons": ("icons",)}
 PIP_TOOLS = "pip-tools==7.6.2"  # what writes the locks: pinned here, as no lock can hold it
 PIP_COMPILE = [
     "--quiet", "--generate-hashes", "--strip-extras",
