@@ -53,11 +53,16 @@ EXTRA_SITE_PATHS = ["sitemap.xml", "pagefind/pagefind.js"]
 DOCUTILS_SETTINGS = {"file_insertion_enabled": False, "raw_enabled": False}
 RST_RAW_HTML = False
 
-# Fenced code is handled by the project's extension (highlighted only with the named lexer);
-# toc gives headings stable ids.
+# The Markdown of Material for MkDocs and Zensical, rendered by PyMdown Extensions: callouts
+# (admonition, details), content tabs, and SuperFences, whose every block the project's extension
+# draws (highlighted only with the named lexer, with its file name and "tested" mark); toc gives
+# headings stable ids. pymdownx.snippets stays off: it would insert files of the machine.
 MARKDOWN = {
     "extensions": [
         "guide.markdown.code_blocks",
+        "markdown.extensions.admonition",
+        "pymdownx.details",
+        "pymdownx.tabbed",
         "markdown.extensions.tables",
         "markdown.extensions.footnotes",
         "markdown.extensions.attr_list",
@@ -71,6 +76,8 @@ MARKDOWN = {
         # Stable heading ids from the heading text (duplicates get _1, _2...), with a
         # permalink anchor the outline and readers can link to.
         "markdown.extensions.toc": {"permalink": "#", "permalink_title": "Link to this section"},
+        # Tabs as radio buttons and labels: they switch without JavaScript (theme/static/css/tabs.css).
+        "pymdownx.tabbed": {"alternate_style": True},
     },
     "output_format": "html5",
 }

@@ -28,6 +28,7 @@ from guide.content.site_index import SiteIndex, site_path
 from guide.content.site_links import iter_site_paths
 from guide.content.source_files import MARKDOWN_SUFFIXES, SOURCE_SUFFIXES
 from guide.markdown.code_fences import canonical_language, iter_fences, unclosed_fence_problem
+from guide.markdown.snippets import SNIPPETS_OFF, snippet_lines, snippets_enabled
 from guide.problems import ContentError, ProblemLog, display_path
 
 _SITE_PATHS = Reuse()  #: HTML -> the site paths it links to
@@ -76,7 +77,7 @@ def check_sources(settings, log: ProblemLog) -> None:
         ):
             log.add(path, problem.field, problem.message)
         if header.first("status").lower() != "draft":  # a draft is not published: its blocks wait
-            check_code_blocks(path, text, log, policy, test_ids)
+            check_code_blocks(path, text, log, policy, test_ids, snippets_enabled(settings))
     build_state(settings).sources = sources
     if special:
         _stop_before_reading(special, settings["PATH"], log)
@@ -296,7 +297,9 @@ def check_generated_paths(index: SiteIndex, settings, log: ProblemLog) -> None:
             owners[path] = (kind, content.slug)
 
 
-def check_code_blocks(path: str, text: str, log: ProblemLog, policy: tuple[str, ...], test_ids: dict) -> None:
+def check_code_blocks(
+    path: str, text: str, log: ProblemLog, policy: tuple[str, ...], test_ids: dict, snippets_on: bool = False
+) -> None:
     """A file's fenced blocks close, name a known language and, in the policy's languages, mark
     whether they are tested; its test IDs are not in ``test_ids`` (the site's, so far) already.
     reStructuredText code directives follow the policy. Done on the text check_sources read."""
@@ -304,6 +307,9 @@ def check_code_blocks(path: str, text: str, log: ProblemLog, policy: tuple[str, 
         check_rst_code_blocks(path, text, log, policy)
     if not path.endswith(MARKDOWN_SUFFIXES):
         return
+    if not snippets_on:
+        for line in snippet_lines(text):
+            log.add(path, f"line {line}", SNIPPETS_OFF)
     unclosed = unclosed_fence_problem(text)
     if unclosed:
         log.add(path, f"line {unclosed[0]} code block", unclosed[1])

@@ -1,27 +1,30 @@
 """Fenced code blocks: one grammar for the renderer, the validator and the example tests.
 
-An author writes::
+An author writes the header of a block as PyMdown Extensions' SuperFences reads it (the syntax
+of Material for MkDocs and Zensical), in either of its two forms::
 
-    ```python {test="lib-echo-server" title="echo_server.py"}
-    ...
-    ```
+    ```python {test="lib-echo-server" title="echo_server.py" hl_lines="3 5-7"}
+    ```python title="echo_server.py" linenums="1" illustrative
 
 The word after the fence is the language (a Pygments lexer name, or ``nginx`` for the project's
-own lexer). The braces hold attributes:
+own lexer; ``{.python ...}`` works too). The attributes:
 
 - ``test="ID"``: the test suite runs this block; IDs are unique across the site.
 - ``illustrative``: a fragment shown for reading; no test runs it.
 - ``title="file.py"``: a file name shown in the block's header.
+- ``hl_lines="2 4-6"``: lines to highlight; ``linenums="1"``: number the lines from 1.
 - ``context="http"``: for ``nginx`` blocks, where the snippet goes in nginx.conf.
 
 Because the page's "tested" mark and the tests both come from :func:`iter_fences`, the two
 cannot drift apart.
 
 Fences are found by reading the text line by line (:func:`fence_spans`), in time linear in its
-length whatever it holds, with CommonMark's rule for closing: a line at the start of which the
-opening fence's character appears at least as many times, and nothing else. Whether a block in
-some language must carry ``test`` or ``illustrative`` is the content tree's own policy (the
-``TESTED_OR_ILLUSTRATIVE`` setting), given to :func:`iter_fences` as ``policy``.
+length whatever it holds, with SuperFences' rules, so that the blocks checked are the blocks
+rendered: a fence may be indented (inside a tab, a callout or a list item); it is closed by the
+same fence at the same indentation and nothing else; a line inside it indented less than the
+fence ends it unclosed. Whether a block in some language must carry ``test`` or ``illustrative``
+is the content tree's own policy (the ``TESTED_OR_ILLUSTRATIVE`` setting), given to
+:func:`iter_fences` as ``policy``.
 """
 
 from __future__ import annotations
@@ -45,11 +48,15 @@ FENCE_RE = re.compile(
     r"^(?P=fence)[ \t]*$",
     re.MULTILINE | re.DOTALL,
 )
-INFO_RE = re.compile(r"^(?P<lang>[\w+#.-]+)?[ \t]*(?:\{(?P<attrs>[^}]*)\})?$")
-ATTR_RE = re.compile(r"""\s*(?P<key>[a-z][a-z0-9-]*)(?:=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"']+)))?""")
+LANG_RE = re.compile(r"\.?[\w+#.-]+")
+ATTR_RE = re.compile(r"""\s*(?P<key>[a-z][a-z0-9_-]*)(?:=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"']+)))?""")
+HL_LINES_RE = re.compile(r"^\d+(?:-\d+)?(?:[ \t]+\d+(?:-\d+)?)*$")
+LINENUMS_RE = re.compile(r"^\d+(?:[ \t]+\d+){0,2}$")
 TEST_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-KNOWN_ATTRIBUTES = {"test", "illustrative", "title", "context"}
+TAB_LENGTH = 4  #: Python-Markdown's tab_length: SuperFences expands tabs to it
+
+KNOWN_ATTRIBUTES = {"test", "illustrative", "title", "context", "hl_lines", "linenums"}
 NGINX_CONTEXTS = ("main", "http", "server", "location")
 
 
@@ -90,34 +97,50 @@ class FenceSpan:
     fence: str  #: the opening fence as written: ``` or ~~~~ ...
     info: str  #: the text after the opening fence, without surrounding blanks
     nested: int | None = None  #: a line inside that looks like a block opening (a forgotten close)
+    indent: int = 0  #: columns before the opening fence (a block inside a tab, a callout, a list)
+    outdented: int | None = None  #: a line indented less than the fence, which leaves it unclosed
 
 
-def _fence_of(line: str) -> tuple[str, str] | None:
-    """(fence, info) when a line opens a fence at its start, else None."""
-    char = line[:1]
+def _fence_of(line: str) -> tuple[int, str, str] | None:
+    """(indent, fence, info) when a line opens or closes a fence, else None."""
+    stripped = line.lstrip(" \t")
+    char = stripped[:1]
     if char not in ("`", "~"):
         return None
-    length = len(line) - len(line.lstrip(char))
+    length = len(stripped) - len(stripped.lstrip(char))
     if length < 3:
         return None
-    info = line[length:].strip(" \t")
+    info = stripped[length:].strip(" \t")
     if char == "`" and "`" in info:
-        return None  # CommonMark: ```a``` is inline code, not a fence
-    return line[:length], info
+        return None  # ```a``` is inline code, not a fence
+    return _columns(line[: len(line) - len(stripped)]), stripped[:length], info
+
+
+def _columns(blank: str) -> int:
+    return len(blank.expandtabs(TAB_LENGTH))
 
 
 def fence_spans(lines: list[str]) -> Iterator[FenceSpan]:
-    """The fenced blocks of a Markdown text's lines, in order; the last may be unclosed."""
+    """The fenced blocks of a Markdown text's lines, in order; the last may be unclosed.
+
+    SuperFences' rules: the same fence at the same indentation closes a block; a longer or
+    shorter one, or one indented otherwise, is a line of code. A non-blank line indented less
+    than an indented fence ends the block unclosed (SuperFences then renders none of it).
+    """
     open_span: FenceSpan | None = None
     for number, line in enumerate(lines):
         found = _fence_of(line)
         if open_span is None:
             if found:
-                open_span = FenceSpan(number, None, found[0], found[1])
+                open_span = FenceSpan(number, None, found[1], found[2], indent=found[0])
             continue
-        if found is None or found[0][0] != open_span.fence[0] or len(found[0]) < len(open_span.fence):
+        if open_span.indent and line.strip() and _columns(line[: len(line) - len(line.lstrip(" \t"))]) < open_span.indent:
+            yield dataclasses.replace(open_span, outdented=number)
+            open_span = None
             continue
-        if not found[1]:
+        if found is None or found[0] != open_span.indent or found[1] != open_span.fence:
+            continue
+        if not found[2]:
             yield dataclasses.replace(open_span, end=number)
             open_span = None
         elif open_span.nested is None:
@@ -138,8 +161,11 @@ def iter_fences(text: str, *, policy=()) -> Iterator[Fence]:
 
 
 def fence_code(lines: list[str], span: FenceSpan) -> str:
-    """The code between a block's fences, each line ending with a newline."""
-    return "".join(line + "\n" for line in lines[span.start + 1 : span.end])
+    """The code between a block's fences, without the fence's indentation, each line ending with a newline."""
+    body = lines[span.start + 1 : span.end]
+    if span.indent:
+        body = [line.expandtabs(TAB_LENGTH)[span.indent :] for line in body]
+    return "".join(line + "\n" for line in body)
 
 
 def unclosed_fence_problem(text: str) -> tuple[int, str] | None:
@@ -150,6 +176,11 @@ def unclosed_fence_problem(text: str) -> tuple[int, str] | None:
     runs to the end. That first block is the one to fix, so it is the one reported.
     """
     for span in fence_spans(text.split("\n")):
+        if span.outdented is not None:
+            return span.start + 1, (
+                f"line {span.outdented + 1} is indented less than this fence, which leaves the block unclosed; "
+                f"indent the block's lines as much as its fence, or close it with {span.fence} before that line"
+            )
         if span.nested is not None:
             return span.start + 1, (
                 f"this fence is never closed before line {span.nested + 1} opens another block; "
@@ -162,22 +193,56 @@ def unclosed_fence_problem(text: str) -> tuple[int, str] | None:
 
 def parse_fence(info: str, code: str, line: int, *, policy=()) -> Fence:
     """One block from its info string; ``policy``: the languages that must say whether they are tested."""
-    match = INFO_RE.match(info)
-    if not match:
-        return Fence(line, info, None, {}, code, (f"cannot read {info!r}; write ```LANGUAGE {{attributes}}",))
-    raw_lang = match.group("lang")
-    attrs, problems = _parse_attrs(match.group("attrs") or "")
+    split = _split_info(info)
+    if split is None:
+        return Fence(line, info, None, {}, code, (f'cannot read {info!r}; write ```LANGUAGE {{key="value" flag}}',))
+    raw_lang, attr_text, braced = split
+    attrs, problems = _parse_attrs(attr_text, quoted_only=not braced)
     lang = None
     if raw_lang:
         lang = canonical_language(raw_lang)
         if lang is None:
             problems.append(_unknown_language(raw_lang))
             lang = raw_lang
-    problems.extend(_attribute_problems(lang, attrs, policy))
+    problems.extend(_attribute_problems(lang, attrs, policy, code))
     return Fence(line, info, lang, attrs, code, tuple(problems))
 
 
-def _parse_attrs(text: str) -> tuple[dict[str, str], list[str]]:
+def _split_info(info: str) -> tuple[str | None, str, bool] | None:
+    """(language, attribute text, whether in braces) of a header as SuperFences reads it, or None.
+
+    ``python {a="1"}``, ``python a="1"``, ``{.python a="1"}``, ``python``, ``a="1"`` (no language).
+    """
+    if info.startswith("{"):
+        inner = _braced(info)
+        if inner is None:
+            return None
+        first, _, rest = inner.strip().partition(" ")
+        if first.startswith("."):  # SuperFences: the first class names the language
+            return first[1:], rest, True
+        return None, inner, True
+    lang, rest = None, info
+    match = LANG_RE.match(info)
+    if match and (match.end() == len(info) or info[match.end()] in " \t{"):
+        lang, rest = match.group().removeprefix("."), info[match.end() :].strip(" \t")
+    if rest.startswith("{"):
+        inner = _braced(rest)
+        return None if inner is None else (lang, inner, True)
+    if "{" in rest or "}" in rest:
+        return None
+    return lang, rest, False
+
+
+def _braced(text: str) -> str | None:
+    """What is between a text's outer braces, if it is one brace pair and nothing else."""
+    if not text.endswith("}") or "{" in text[1:-1] or "}" in text[1:-1]:
+        return None
+    return text[1:-1]
+
+
+def _parse_attrs(text: str, *, quoted_only: bool = False) -> tuple[dict[str, str], list[str]]:
+    """Attributes as ``key="value"`` pairs and bare flags; outside braces SuperFences reads
+    only quoted values (``quoted_only``), so ``hl_lines=2`` there would end the fence."""
     attrs: dict[str, str] = {}
     problems: list[str] = []
     pos = 0
@@ -187,6 +252,8 @@ def _parse_attrs(text: str) -> tuple[dict[str, str], list[str]]:
         if not match or match.end() == pos:
             problems.append(f'cannot read attributes {{{text}}}; write key="value" pairs or a bare flag')
             break
+        if quoted_only and match.group("bare") is not None:
+            problems.append(f'write {match.group("key")}="{match.group("bare")}" with quotes, or put the attributes in braces')
         value = next((v for v in match.group("dq", "sq", "bare") if v is not None), "")
         attrs[match.group("key")] = value
         pos = match.end()
@@ -195,8 +262,8 @@ def _parse_attrs(text: str) -> tuple[dict[str, str], list[str]]:
     return attrs, problems
 
 
-def _attribute_problems(lang: str | None, attrs: dict[str, str], policy=()) -> list[str]:
-    problems = []
+def _attribute_problems(lang: str | None, attrs: dict[str, str], policy=(), code: str = "") -> list[str]:
+    problems = _line_number_problems(attrs, code.count("\n"))
     for key in attrs.keys() - KNOWN_ATTRIBUTES:
         hint = _did_you_mean(key, KNOWN_ATTRIBUTES)
         problems.append(f"unknown attribute {key!r}{hint}; known: {', '.join(sorted(KNOWN_ATTRIBUTES))}")
@@ -212,6 +279,30 @@ def _attribute_problems(lang: str | None, attrs: dict[str, str], policy=()) -> l
         elif attrs["context"] not in NGINX_CONTEXTS:
             problems.append(f"context={attrs['context']!r} must be one of {', '.join(NGINX_CONTEXTS)}")
     return problems
+
+
+def _line_number_problems(attrs: dict[str, str], length: int) -> list[str]:
+    problems = []
+    if "hl_lines" in attrs:
+        value = attrs["hl_lines"]
+        if not HL_LINES_RE.match(value):
+            problems.append(f'hl_lines={value!r}: give line numbers and ranges, e.g. hl_lines="2 4-6"')
+        else:
+            past = [word for word in value.split() if int(word.split("-")[-1]) > length or int(word.split("-")[0]) < 1]
+            if past:
+                problems.append(f"hl_lines={value!r}: the block has {length} lines, so {' '.join(past)} highlights nothing")
+    if "linenums" in attrs and not LINENUMS_RE.match(attrs["linenums"]):
+        problems.append(f'linenums={attrs["linenums"]!r}: give the first line\'s number, e.g. linenums="1"')
+    return problems
+
+
+def line_ranges(hl_lines: str) -> list[int]:
+    """``"2 4-6"`` -> [2, 4, 5, 6]: the lines a valid ``hl_lines`` names."""
+    lines: list[int] = []
+    for word in hl_lines.split():
+        first, _, last = word.partition("-")
+        lines.extend(range(int(first), int(last or first) + 1))
+    return lines
 
 
 def _did_you_mean(word: str, choices) -> str:

@@ -29,6 +29,7 @@ from guide.content.theme_context import add_page_details, site_context
 from guide.content.tree_settings import apply_tree_settings
 from guide.content.validation import check_sources, validate_site
 from guide.markdown.rst_reader import report_docutils_problems, use_guide_rst_reader
+from guide.markdown.snippets import confine_snippets
 from guide.problems import ContentError
 
 
@@ -39,6 +40,7 @@ def on_initialized(pelican) -> None:
     memo.next_build()
     check_nav_limit(settings, state.problems, state.settings_file)  # how many entries a sidebar lists
     apply_tree_settings(settings, state.problems)  # content/guide.toml: chapters, code policy
+    confine_snippets(settings)  # a site that turns Snippets on reads only its content folder
     check_source_files(settings["PATH"], state.problems)  # no link out of the tree, no huge page
     if state.problems.errors:  # the settings or the tree are wrong: reading pages would only add echoes
         raise ContentError(state.problems.errors)

@@ -301,6 +301,22 @@ CASES = [
         "include directive is disabled",
     ),
     Case(
+        "Markdown snippet of a file beside the content",
+        secret_beside(append(SECOND, '\n--8<-- "../secret.txt"\n')),
+        SECOND,
+        "line 13",
+        "Snippets) is off",
+    ),
+    Case("Markdown snippet of /etc/passwd", append(SECOND, "\n--8<-- '/etc/passwd'\n"), SECOND, "line 13", "Snippets) is off"),
+    Case(
+        "Markdown snippet block",
+        secret_beside(append(SECOND, "\n--8<--\n../secret.txt\n--8<--\n")),
+        SECOND,
+        "line 13",
+        "Snippets) is off",
+        lines=2,
+    ),
+    Case(
         "include of /etc/passwd",
         append(LAUNCH, "\n.. include:: /etc/passwd\n"),
         LAUNCH,

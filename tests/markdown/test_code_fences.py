@@ -1,5 +1,6 @@
-"""Fenced code blocks are found line by line: as the regex found them in valid content, rendered
-to the same bytes, closed the CommonMark way, and in time linear in the text's length."""
+"""Fenced code blocks are found line by line, as SuperFences finds them: the blocks the build
+checks and tests are the blocks the site renders, nested ones included, in time linear in the
+text's length."""
 
 from __future__ import annotations
 
@@ -8,66 +9,79 @@ import time
 import pytest
 from helpers import FIXTURE_SITE, ROOT
 from markdown import Markdown
-from markdown.preprocessors import Preprocessor
 
-from guide.markdown.code_blocks import render_fence
-from guide.markdown.code_fences import FENCE_RE, iter_fences, parse_fence, unclosed_fence_problem
+from guide.markdown import code_blocks
+from guide.markdown.code_fences import iter_fences, unclosed_fence_problem
 
 MARKDOWN_FILES = sorted(ROOT.glob("content/**/*.md")) + sorted(FIXTURE_SITE.glob("**/*.md")) + [ROOT / "README.md"]
+EXTENSIONS = ["guide.markdown.code_blocks", "admonition", "pymdownx.details", "pymdownx.tabbed", "attr_list", "md_in_html"]
 
 
-def blocks_by_regex(text: str) -> list[tuple]:
-    """What the regex (the project's grammar until the line scanner) finds."""
-    return [(text.count("\n", 0, match.start()) + 1, match["info"].strip(), match["code"]) for match in FENCE_RE.finditer(text)]
+def rendered_blocks(text: str, monkeypatch) -> list[tuple[str, str]]:
+    """(language, code) of each block SuperFences hands to the project's renderer."""
+    seen = []
+
+    def record(code, language, attrs):
+        seen.append((language or "", code))
+        return "<pre></pre>"
+
+    with monkeypatch.context() as patch:
+        patch.setattr(code_blocks, "render_code", record)
+        Markdown(extensions=EXTENSIONS, extension_configs={"pymdownx.tabbed": {"alternate_style": True}}).convert(text)
+    return seen
+
+
+def scanned_blocks(text: str) -> list[tuple[str, str]]:
+    return [(fence.info.split()[0].strip("{}.") if fence.lang else "", fence.code) for fence in iter_fences(text)]
 
 
 @pytest.mark.parametrize("path", MARKDOWN_FILES, ids=lambda path: str(path.relative_to(ROOT)))
-def test_the_line_scanner_finds_what_the_regex_found(path):
+def test_the_line_scanner_finds_the_blocks_superfences_renders(path, monkeypatch):
     text = path.read_text(encoding="utf-8")
-    assert [(fence.line, fence.info, fence.code) for fence in iter_fences(text)] == blocks_by_regex(text)
+    assert scanned_blocks(text) == rendered_blocks(text, monkeypatch)
     assert unclosed_fence_problem(text) is None
 
 
-class _RegexPreprocessor(Preprocessor):
-    """The project's Markdown preprocessor as it was, on the regex."""
+NESTED = """=== "Python"
 
-    def run(self, lines):
-        def replace(match):
-            placeholder = self.md.htmlStash.store(render_fence(parse_fence(match["info"], match["code"], line=0)))
-            return f"\n\n{placeholder}\n\n"
+    ```python {illustrative}
+    print(1)
 
-        return FENCE_RE.sub(replace, "\n".join(lines)).split("\n")
+    print(2)
+    ```
 
+=== "JavaScript"
 
-def test_every_page_renders_to_the_same_html_as_with_the_regex():
-    extensions = [
-        "guide.markdown.code_blocks",
-        "markdown.extensions.meta",
-        "markdown.extensions.tables",
-        "markdown.extensions.attr_list",
-    ]
-    for path in MARKDOWN_FILES:
-        text = path.read_text(encoding="utf-8")
-        scanned = Markdown(extensions=extensions).convert(text)
-        by_regex = Markdown(extensions=extensions)
-        by_regex.preprocessors.register(_RegexPreprocessor(by_regex), "guide_code_blocks", 26)
-        assert scanned == by_regex.convert(text), path
+\t```js
+\tconsole.log(1)
+\t```
+
+!!! note
+
+    - item
+
+        ~~~text
+        x
+        ~~~
+"""
 
 
 @pytest.mark.parametrize(
     ("text", "blocks"),
     [
         ("````\n```python\nx\n```\n````\n", [(1, "", "```python\nx\n```\n")]),  # a fence inside a longer one
-        ("```\na\n`````\nb\n", [(1, "", "a\n")]),  # closed by a longer fence
         ("~~~\n```\n~~~\n", [(1, "", "```\n")]),  # only the same character closes
-        ("```text\n    ```\n```\n", [(1, "text", "    ```\n")]),  # an indented fence is code
+        ("```text\n    ```\n```\n", [(1, "text", "    ```\n")]),  # a fence indented otherwise is code
+        ("```text\n````\n```\n", [(1, "text", "````\n")]),  # so is a longer one
         ("```a``` is inline code\n```\nb\n```\n", [(2, "", "b\n")]),  # not a fence: backticks after it
         ("```\n```\n", [(1, "", "")]),
+        (NESTED, [(3, 'python {illustrative}', "print(1)\n\nprint(2)\n"), (11, "js", "console.log(1)\n"), (19, "text", "x\n")]),
     ],
 )
-def test_fences_close_the_commonmark_way(text, blocks):
+def test_fences_close_the_superfences_way(text, blocks, monkeypatch):
     assert [(fence.line, fence.info, fence.code) for fence in iter_fences(text)] == blocks
     assert unclosed_fence_problem(text) is None
+    assert scanned_blocks(text) == rendered_blocks(text, monkeypatch)
 
 
 @pytest.mark.parametrize(
@@ -75,6 +89,12 @@ def test_fences_close_the_commonmark_way(text, blocks):
     [
         ("a\n\n```python\nx\n", (3, "this fence is never closed; add a closing ``` line")),
         ("````\nx\n```\n", (1, "this fence is never closed; add a closing ```` line")),
+        ("```\na\n`````\nb\n", (1, "this fence is never closed; add a closing ``` line")),  # a longer fence does not close
+        (
+            "- a\n\n    ```python\n    x\ny\n    ```\n",
+            (3, "line 5 is indented less than this fence, which leaves the block unclosed; "
+             "indent the block's lines as much as its fence, or close it with ``` before that line"),
+        ),
         ("```\nx\n", (1, "this fence is never closed; add a closing ``` line")),
         (
             "```\nx\n\n```python\ny\n```\n",
