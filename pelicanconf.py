@@ -64,6 +64,7 @@ MARKDOWN = {
         "pymdownx.details",
         "pymdownx.tabbed",
         "markdown.extensions.tables",
+        "guide.markdown.table_align",  # a column's alignment as a class: the CSP refuses inline styles
         "markdown.extensions.footnotes",
         "markdown.extensions.attr_list",
         "markdown.extensions.def_list",

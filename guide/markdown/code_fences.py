@@ -56,6 +56,8 @@ TEST_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 TAB_LENGTH = 4  #: Python-Markdown's tab_length: SuperFences expands tabs to it
 
+#: What SuperFences itself reads outside braces; the project's own attributes need braces.
+SUPERFENCES_OPTIONS = {"title", "hl_lines", "linenums"}
 KNOWN_ATTRIBUTES = {"test", "illustrative", "title", "context", "hl_lines", "linenums"}
 NGINX_CONTEXTS = ("main", "http", "server", "location")
 
@@ -198,6 +200,10 @@ def parse_fence(info: str, code: str, line: int, *, policy=()) -> Fence:
         return Fence(line, info, None, {}, code, (f'cannot read {info!r}; write ```LANGUAGE {{key="value" flag}}',))
     raw_lang, attr_text, braced = split
     attrs, problems = _parse_attrs(attr_text, quoted_only=not braced)
+    if not braced and attrs.keys() - SUPERFENCES_OPTIONS:
+        # Material's and Zensical's SuperFences drop such a header, and the block with it.
+        own = " ".join(sorted(attrs.keys() - SUPERFENCES_OPTIONS))
+        problems.append(f"{own}: write the attributes in braces, e.g. ```{raw_lang or 'python'} {{{attr_text}}}, as Zensical and Material read them only there")
     lang = None
     if raw_lang:
         lang = canonical_language(raw_lang)

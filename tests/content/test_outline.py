@@ -59,3 +59,8 @@ def test_a_heading_over_several_lines_and_a_page_without_headings():
     [entry] = outline('<h3 id="long">A long\nheading <a class="headerlink" href="#long">#</a></h3>')
     assert (entry.level, entry.id, entry.text.split()) == (3, "long", ["A", "long", "heading"])
     assert outline("<p>No headings here.</p>") == []
+
+
+def test_a_heading_with_classes_before_its_id_is_listed():
+    """attr_list writes ``{ #behind-nginx .with-proxy }`` as class="with-proxy" id="behind-nginx"."""
+    assert outline_of("## Behind nginx { #behind-nginx .with-proxy }\n") == [(2, "behind-nginx", "Behind nginx")]

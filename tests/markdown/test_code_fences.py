@@ -11,7 +11,7 @@ from helpers import FIXTURE_SITE, ROOT
 from markdown import Markdown
 
 from guide.markdown import code_blocks
-from guide.markdown.code_fences import iter_fences, unclosed_fence_problem
+from guide.markdown.code_fences import iter_fences, parse_fence, unclosed_fence_problem
 
 MARKDOWN_FILES = sorted(ROOT.glob("content/**/*.md")) + sorted(FIXTURE_SITE.glob("**/*.md")) + [ROOT / "README.md"]
 EXTENSIONS = ["guide.markdown.code_blocks", "admonition", "pymdownx.details", "pymdownx.tabbed", "attr_list", "md_in_html"]
@@ -121,3 +121,33 @@ def test_the_policy_is_the_callers():
     [checked] = iter_fences(text, policy=("python",))
     assert plain.problems == ()
     assert checked.problems == ('python blocks must say whether they are tested: add {test="ID"} and a test, or {illustrative}',)
+
+
+@pytest.mark.parametrize(
+    ("info", "lang", "attrs"),
+    [
+        ('python {test="echo" title="a.py" hl_lines="1"}', "python", {"test": "echo", "title": "a.py", "hl_lines": "1"}),
+        ('python title="a.py" hl_lines="1" linenums="3"', "python", {"title": "a.py", "hl_lines": "1", "linenums": "3"}),
+        ("{.python illustrative}", "python", {"illustrative": ""}),
+        ('title="notes.txt"', None, {"title": "notes.txt"}),
+    ],
+)
+def test_both_superfences_header_forms_are_read(info, lang, attrs):
+    fence = parse_fence(info, "a\n", line=1)
+    assert (fence.lang, fence.attrs, fence.problems) == (lang, attrs, ())
+
+
+@pytest.mark.parametrize(
+    ("info", "words"),
+    [
+        ('python title="a.py" illustrative', "write the attributes in braces"),  # Zensical would drop the block
+        ("python hl_lines=1", 'write hl_lines="1" with quotes'),
+        ('python {hl_lines="3"}', "the block has 1 lines, so 3 highlights nothing"),
+        ('python {hl_lines="a"}', "give line numbers and ranges"),
+        ('python {linenums="x"}', "give the first line's number"),
+        ("python {a}b}", "cannot read"),
+    ],
+)
+def test_a_header_zensical_or_superfences_would_misread_is_a_problem(info, words):
+    problems = parse_fence(info, "a\n", line=1).problems
+    assert any(words in problem for problem in problems), problems
