@@ -36,7 +36,10 @@ ROBOTS_SAVE_AS = "robots.txt"
 CATEGORY_SAVE_AS = CATEGORIES_SAVE_AS = TAG_SAVE_AS = TAGS_SAVE_AS = ""
 AUTHOR_SAVE_AS = AUTHORS_SAVE_AS = ARCHIVES_SAVE_AS = ""
 YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
-DRAFT_SAVE_AS = DRAFT_PAGE_SAVE_AS = ""
+# Drafts (`status: draft`) are written by `invoke serve` only, which sets SHOW_DRAFTS: each one at
+# the URL it will have, in its chapter, with a "Draft" banner. `build` and `publish` leave them out
+# (no file, no listing) and fail on a link to one. guide/content/drafts.py sets the DRAFT_* URLs.
+SHOW_DRAFTS = False
 
 # Feeds need absolute URLs, so they are written by publishconf.py only.
 FEED_ALL_ATOM = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None
@@ -83,8 +86,9 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
-# Chapter titles and the code-block policy belong to the content: content/guide.toml.
-# CHAPTERS here is only the fallback for a content tree without titles of its own.
+# Chapter titles belong to the content (content/pages/NN-name/_chapter.md, then [chapters] in
+# content/guide.toml, which also holds the code-block policy). CHAPTERS here is only the fallback
+# for a chapter the content tree does not title.
 CHAPTERS = {}
 # A page's sidebar lists at most this many chapter titles, and this many pages of its chapter,
 # around the current one; the rest are a link to the table of contents away. This keeps every

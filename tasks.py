@@ -20,7 +20,9 @@ VENV = os.path.join(ROOT, ".venv")
 VENV_BIN = os.path.join(VENV, "bin")
 LOCKS = "requirements"  # one lock per install profile, PROFILE.txt, written by `invoke lock`
 # The tasks that need more than building does; every other task installs the `build` profile.
-TASK_PROFILES = {"test": "test", "audit": "test", "screenshots": "test", "lint": "lint", "icons": "icons"}
+TASK_PROFILES = {
+    "test": "test", "audit": "test", "screenshots": "test", "compare-zensical": "test", "lint": "lint", "icons": "icons",
+}  # fmt: skip
 
 
 def bootstrap(argv: list[str]) -> None:
@@ -214,6 +216,67 @@ def clean(c):
 
 @task(
     help={
+        "title": "The page's title, which gives its slug and URL",
+        "chapter": "Chapter number, e.g. 03: a folder content/pages/03-*/ (default: the last chapter)",
+        "after": "The slug of the page it comes right after (the chapter's next pages move down one)",
+        "content": "Folder of pages in the guide's format (default: content/)",
+    }
+)
+def new(c, title, chapter=None, after=None, content=None):
+    """Start a guide page: its file, with a header that builds, as a draft (`serve` shows it, `build` leaves it out)."""
+    from guide.site_tools.new_page import Refused, plan_page
+
+    try:
+        plan = plan_page(_content_folder(content), title, chapter=chapter, after=after)
+    except Refused as refusal:
+        raise Exit(f"new: {refusal}", code=2) from None
+    _write_new(plan, "page")
+
+
+@task(help={"title": "The post's title, which gives its slug and URL", "content": "Content folder (default: content/)"})
+def new_post(c, title, content=None):
+    """Start a blog post dated today: content/blog/YYYY-MM-DD-slug.md, as a draft."""
+    import datetime
+
+    from guide.site_tools.new_page import Refused, plan_post
+
+    try:
+        plan = plan_post(_content_folder(content), title, datetime.date.today())
+    except Refused as refusal:
+        raise Exit(f"new-post: {refusal}", code=2) from None
+    _write_new(plan, "post")
+
+
+def _content_folder(content):
+    from pathlib import Path
+
+    folder = Path(content or os.path.join(ROOT, "content"))
+    if not folder.is_dir():
+        raise Exit(f"--content: {content}: no such folder; name a folder of pages in the guide's format", code=2)
+    return folder
+
+
+def _write_new(plan, kind):
+    """Write a planned page or post and say what changed, where to read it and how to publish it."""
+    from guide.build.preview_server import DEFAULT_PORT, HOST
+    from guide.site_tools.new_page import apply_plan
+
+    for note in plan.notes:
+        print(f"Note: {note}")
+    try:
+        apply_plan(plan, report=print)  # one line per file, as it is written
+    except OSError as error:
+        where = error.filename or plan.path
+        message = f"{kind}: cannot write {where}: {error.strerror or error}; the files listed above were changed"
+        raise Exit(message, code=1) from None
+    print(f"Preview: http://{HOST}:{DEFAULT_PORT}{plan.url} while `python3 tasks.py serve` runs.")
+    print(f"It is a draft: serve shows it with a banner, build and publish leave it out. To publish the {kind}: write")
+    print("its meta and text" + (", set its date to the day it goes out" if kind == "post" else "") + ", then change")
+    print("`status: draft` to `status: published`.")
+
+
+@task(
+    help={
         "siteurl": "The site's public URL, e.g. https://example.github.io/websockets-guide (default: $SITEURL)",
         "content": "Folder of pages to render (default: content/)",
         "output": "Folder to write the site into (default: output/)",
@@ -358,6 +421,18 @@ def screenshots(c, pages=None, content=None, output=None):
     print(f"{len(saved)} screenshots in {os.path.join(ROOT, 'build', 'screenshots')}/")
 
 
+@task
+def compare_zensical(c):
+    """Build tests/fixtures/authoring/every-feature.md with the guide and with Zensical (in its own
+    venv, build/zensical-venv), side by side in build/zensical-compare/: HTML, screenshots, a summary."""
+    from guide.site_tools.zensical_compare import CompareFailed, compare
+
+    try:
+        compare()
+    except CompareFailed as failure:
+        raise Exit(f"compare-zensical: {failure}", code=1) from None
+
+
 # Lint. Each check: the tool, how to install it, and the commands to run with it (paths from ROOT).
 WORKFLOW = ".github/workflows/pages.yml"
 STEP_SCRIPTS = "build/lint"  # the workflow's run: steps as files, so shellcheck's findings point somewhere
@@ -445,6 +520,28 @@ def lint(c):
     failed = [tool for tool, result in results.items() if result == "findings" or (result == "missing" and in_ci)]
     if failed:
         raise Exit(f"lint: {', '.join(failed)} failed", code=1)
+
+
+@task
+def icons(c):
+    """Write theme/icons/fontawesome-free.json (and its licence) from the pinned fontawesomefree package."""
+    from guide.site_tools import fontawesome
+
+    try:
+        folder, version = fontawesome.installed_package_folder()
+        pinned = fontawesome.pinned_version(os.path.join(ROOT, "pyproject.toml"))
+        if version != pinned:
+            raise fontawesome.IconDataError(
+                f"{fontawesome.PACKAGE} {version} is installed but pyproject.toml pins {pinned or 'none'}; "
+                "run `python3 tasks.py icons`, which installs requirements/icons.txt"
+            )
+        written = fontawesome.write_icon_data(folder, version, os.path.join(ROOT, "theme", "icons"))
+    except fontawesome.IconDataError as error:
+        raise Exit(f"icons: {error}", code=1) from None
+    print(
+        f"Wrote {written.icons} icons, {written.aliases} aliases and {written.shims} Font Awesome 4 names "
+        f"({written.size:,} bytes) to {os.path.relpath(written.data_path, ROOT)}, and {os.path.relpath(written.licence_path, ROOT)}."
+    )
 
 
 # The locks in requirements/: the extras each install profile adds to the build's dependencies.

@@ -162,6 +162,17 @@ def override_static_links(content, scan: Callable[[], set[str]]) -> None:
     content.get_static_links = scan
 
 
+def linked_static_files(context: dict) -> set[str]:
+    """``context["static_links"]``: the files the ``{static}`` and ``{attach}`` links of every
+    page and post name, relative to the content folder, as written (``../x`` included).
+
+    ``StaticGenerator.generate_context`` publishes each of them besides the files of
+    STATIC_PATHS, whatever it is and wherever it lies; the guide removes from this set, once the
+    pages and posts are read, every file the site must not publish (:mod:`guide.content.page_images`).
+    """
+    return context["static_links"]
+
+
 # --- Pelican's log: every build hears every message, and knows some of them ------------------
 
 

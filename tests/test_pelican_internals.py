@@ -24,7 +24,7 @@ import pytest
 from helpers import ROOT
 from pelican import signals
 from pelican.contents import Article, Page
-from pelican.generators import PagesGenerator
+from pelican.generators import PagesGenerator, StaticGenerator
 from pelican.log import LimitFilter
 from pelican.readers import BaseReader, MarkdownReader, Readers, RstReader
 from pelican.settings import read_settings
@@ -188,6 +188,22 @@ def test_overridden_static_links_are_what_the_generator_collects(tmp_path):
     with contract("Content.get_static_links"):
         assert scanned == [{"images/a.svg"}]
         assert generator.context["static_links"] == {"images/from-the-guide.svg"}
+
+
+def test_the_linked_static_files_are_what_the_static_generator_publishes_beside_static_paths(tmp_path):
+    """A file named in the set is published though no STATIC_PATHS holds it; once taken out, it is not."""
+    content = tmp_path / "content"
+    settings = settings_for(content, STATIC_PATHS=[])
+    for name in ("linked.svg", "removed.txt"):
+        (content / name).write_text("x", encoding="utf-8")
+    context = dict(settings, generated_content={}, static_links={"linked.svg", "removed.txt"}, static_content={})
+    generator = StaticGenerator(
+        context=context, settings=settings, path=str(content), theme=settings["THEME"], output_path=str(tmp_path / "out")
+    )
+    with contract('context["static_links"]'):
+        pelican_internals.linked_static_files(generator.context).discard("removed.txt")
+        generator.generate_context()
+        assert [static.source_path for static in generator.staticfiles] == [str(content / "linked.svg")]
 
 
 # --- A page's body ------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from guide.build.output_folder import check_output, replace_folder, staging_fold
 from guide.build.preview import PreviewState, merge, start
 from guide.build.search_index import finish_search_index, start_search_index
 from guide.build_state import build_state, start_build_state
+from guide.content.drafts import SHOW_DRAFTS
 from guide.content.source_files import SOURCE_SUFFIXES
 from guide.problems import ERROR, WARNING, ContentError, ProblemLog
 
@@ -186,8 +187,9 @@ def protected_folders(settings: dict, settings_file: str) -> dict:
 
 
 #: What `invoke serve` adds to the settings: Pelican's content cache, kept between rebuilds
-#: (not compressed: gzip took longer than the rest of a one-page rebuild).
-PREVIEW_OVERRIDES = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "GZIP_CACHE": False}
+#: (not compressed: gzip took longer than the rest of a one-page rebuild), and the drafts, each
+#: rendered in its place with a "Draft" banner (guide.content.drafts).
+PREVIEW_OVERRIDES = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "GZIP_CACHE": False, SHOW_DRAFTS: True}
 
 
 def preview_build(state: PreviewState, settings_file: str = "pelicanconf.py", content: str | None = None, output: str | None = None, cache: str | None = None) -> BuildResult:

@@ -11,6 +11,7 @@ import os
 from xml.sax.saxutils import escape
 
 from guide.content.chapters import guide_pages
+from guide.content.drafts import PUBLISHED, status_of
 from guide.content.site_links import site_url
 
 #: Generated pages worth listing; 404 and search result pages are not.
@@ -40,6 +41,8 @@ def render_sitemap(entries, siteurl: str) -> str:
 
 def write_sitemap(index, output_path: str, siteurl: str) -> None:
     """Write ``sitemap.xml`` for the site's :class:`~guide.content.site_index.SiteIndex`."""
-    entries = sitemap_entries(guide_pages(index.pages), index.posts)
+    # Published pages and posts only: neither hidden ones nor the drafts `invoke serve` shows.
+    posts = [post for post in index.posts if status_of(post) == PUBLISHED]
+    entries = sitemap_entries(guide_pages(index.pages), posts)
     with open(os.path.join(output_path, "sitemap.xml"), "w", encoding="utf-8") as file:
         file.write(render_sitemap(entries, siteurl))

@@ -4,7 +4,9 @@ The stylesheet is the theme's hand-written ``site.css`` followed by rules genera
 Pygments styles, merged with CSS ``light-dark()`` so one rule per token serves both colour
 schemes. The boot script (``theme/inline/boot.js``) runs before first paint to apply the reader's
 saved theme without a flash; it is inlined, and its hash is what the Content-Security-Policy
-allows.
+allows. The files only some pages load (callouts, tabs: :mod:`guide.content.page_features`) are
+minified (CSS) and versioned the same way; in ``tabs.css`` a selector written with
+``:nth-child(N)`` is written once per tab position.
 """
 
 from __future__ import annotations
@@ -20,8 +22,12 @@ from pygments.style import StyleMeta
 from pygments.styles import get_style_by_name
 from pygments.token import STANDARD_TYPES, Token
 
+from guide.content.page_features import ASSETS, TABS_PER_SET
+
 STYLESHEET = os.path.join("css", "site.css")
 BOOT_SCRIPT = os.path.join("inline", "boot.js")
+#: The theme's files that only pages using a feature load ("css/tabs.css"), under its static folder.
+FEATURE_FILES = tuple(path for paths in ASSETS.values() for path in paths)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -30,6 +36,10 @@ class ThemeAssets:
     version: str  #: a short hash of it, for cache-busting URLs
     boot_script: str
     boot_script_hash: str  #: "sha256-...", for the Content-Security-Policy
+    #: each feature stylesheet ("css/tabs.css") -> its text as written to the output
+    feature_stylesheets: dict[str, str] = dataclasses.field(default_factory=dict)
+    #: each feature file ("css/tabs.css", "js/tabs.js") -> a short hash of it, for cache-busting URLs
+    feature_versions: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def make_assets(theme_path: str, light_style: str, dark_style: str) -> ThemeAssets:
@@ -38,14 +48,31 @@ def make_assets(theme_path: str, light_style: str, dark_style: str) -> ThemeAsse
     with open(os.path.join(theme_path, BOOT_SCRIPT), encoding="utf-8") as js:
         boot = js.read().strip()
     digest = base64.b64encode(hashlib.sha256(boot.encode()).digest()).decode()
-    version = hashlib.sha256(stylesheet.encode()).hexdigest()[:10]
-    return ThemeAssets(stylesheet, version, boot, f"sha256-{digest}")
+    stylesheets, versions = feature_files(theme_path)
+    return ThemeAssets(stylesheet, _version(stylesheet), boot, f"sha256-{digest}", stylesheets, versions)
+
+
+def feature_files(theme_path: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The feature stylesheets as written (minified, tab positions spelled out), and every feature file's version."""
+    stylesheets, versions = {}, {}
+    for path in FEATURE_FILES:
+        with open(os.path.join(theme_path, "static", path), encoding="utf-8") as file:
+            text = file.read()
+        if path.endswith(".css"):
+            text = stylesheets[path] = expand_positions(minify_css(text), TABS_PER_SET)
+        versions[path] = _version(text)
+    return stylesheets, versions
+
+
+def _version(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:10]
 
 
 def use_theme_assets(settings) -> ThemeAssets:
     """Make the theme's assets and give the templates what they read of them (``initialized``)."""
     assets = make_assets(settings["THEME"], settings["PYGMENTS_LIGHT_STYLE"], settings["PYGMENTS_DARK_STYLE"])
     settings["THEME_ASSET_VERSION"] = assets.version
+    settings["THEME_FEATURE_VERSIONS"] = assets.feature_versions  # "css/tabs.css" -> version
     settings["THEME_BOOT_SCRIPT"] = Markup(assets.boot_script)  # trusted theme file, inlined as is
     settings["THEME_BOOT_SCRIPT_HASH"] = assets.boot_script_hash
     return assets
@@ -57,15 +84,39 @@ def write_stylesheet(assets: ThemeAssets, output_path: str, static_dir: str) -> 
         file.write(assets.stylesheet)
 
 
+def write_feature_stylesheets(assets: ThemeAssets, output_path: str, static_dir: str) -> None:
+    """Write the feature stylesheets over the theme's own copies (``finalized``), as :func:`write_stylesheet`."""
+    for path, text in assets.feature_stylesheets.items():
+        with open(os.path.join(output_path, static_dir, path), "w", encoding="utf-8") as file:
+            file.write(text)
+
+
+def expand_positions(css: str, count: int) -> str:
+    """Each selector that says ``(N)`` written once per position, N = 1 to ``count``, in one list.
+
+    Content tabs show block N when radio button N is checked; CSS cannot match a label or a block
+    to its button by position, so every position is spelled out, as Material for MkDocs does.
+    """
+
+    def expand(match: re.Match) -> str:
+        selectors = []
+        for selector in match.group(1).split(","):
+            positions = range(1, count + 1) if "(N)" in selector else [None]
+            selectors += [selector.replace("(N)", f"({n})") for n in positions]
+        return ",".join(selectors) + "{"
+
+    return re.sub(r"([^{}]*\(N\)[^{}]*)\{", expand, css)
+
+
 def minify_css(css: str) -> str:
     """Drop comments and the white space around punctuation: about 15% fewer bytes after gzip.
 
     Deliberately simple, for the theme's own stylesheet: it would also squeeze white space
-    inside a quoted string next to ``{};,>``, which the stylesheet does not have.
+    inside a quoted string next to ``{};,>~``, which the stylesheets do not have.
     """
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
     css = re.sub(r"\s+", " ", css)
-    css = re.sub(r"\s*([{};,>])\s*", r"\1", css)
+    css = re.sub(r"\s*([{};,>~])\s*", r"\1", css)
     css = re.sub(r":\s+", ":", css)
     return css.replace(";}", "}").strip() + "\n"
 
@@ -74,9 +125,7 @@ def highlight_css(light_style: str, dark_style: str, scope: str = ".highlight") 
     """CSS for Pygments token classes, each colour as ``light-dark(LIGHT, DARK)``."""
     light, dark = get_style_by_name(light_style), get_style_by_name(dark_style)
     lines = [f"/* Generated from the Pygments styles {light_style!r} (light) and {dark_style!r} (dark). */"]
-    lines.append(
-        f"{scope} {{ color: light-dark({_base_color(light)}, {_base_color(dark)}); }}"
-    )
+    lines.append(f"{scope} {{ color: light-dark({_base_color(light)}, {_base_color(dark)}); }}")
     for token, short in sorted(STANDARD_TYPES.items(), key=lambda item: item[1]):
         if not short:
             continue

@@ -1,7 +1,9 @@
 """The chapter table of contents, computed once per build.
 
 Chapters are the first two digits of ``sort-order``; their titles come from the ``CHAPTERS``
-setting, falling back to the title of the chapter's first page. Each guide page gets its
+setting (the chapter files' and ``guide.toml``'s titles over pelicanconf.py's, see
+:mod:`guide.content.chapter_files`), falling back to the title of the chapter's first page, and
+their descriptions from the chapter files. Each guide page gets its
 ``chapter`` and its ``previous_page``/``next_page`` in reading order, across chapter boundaries,
 so templates only print what is computed here.
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 
+from guide.content.drafts import DRAFT, PUBLISHED, status_of
 from guide.content.front_matter import text_field
 from guide.content.schema import SORT_ORDER
 from guide.problems import ProblemLog
@@ -27,6 +30,7 @@ class Chapter:
     number: str  #: "01"
     title: str
     pages: list = dataclasses.field(default_factory=list)
+    description: str = ""  #: one sentence from the chapter's _chapter.md, or ""
 
     @property
     def anchor(self) -> str:
@@ -87,11 +91,11 @@ def sort_key(page) -> str:
     return text_field(page.metadata, "sort-order")
 
 
-def guide_pages(pages: list) -> list:
-    """Published guide pages with a valid sort-order, in reading order."""
-    listed = [
-        page for page in pages if getattr(page, "status", "published") == "published" and SORT_ORDER.fullmatch(sort_key(page))
-    ]
+def guide_pages(pages: list, drafts: bool = False) -> list:
+    """Published guide pages with a valid sort-order, in reading order; with ``drafts`` (`invoke
+    serve`), the drafts too, each where it will be once published. Hidden pages never."""
+    statuses = (PUBLISHED, DRAFT) if drafts else (PUBLISHED,)
+    listed = [page for page in pages if status_of(page) in statuses and SORT_ORDER.fullmatch(sort_key(page))]
     return sorted(listed, key=sort_key)
 
 
@@ -105,13 +109,22 @@ def untitled_chapters(pages: list, chapter_titles: dict[str, str]) -> list[tuple
     return list(firsts.items())
 
 
-def build_chapters(pages: list, chapter_titles: dict[str, str], nav_limit: int = DEFAULT_CHAPTER_NAV_LIMIT) -> list[Chapter]:
-    """Group pages (in reading order) into chapters; give each page its neighbours and its sidebar."""
-    ordered = guide_pages(pages)
+def build_chapters(
+    pages: list,
+    chapter_titles: dict[str, str],
+    nav_limit: int = DEFAULT_CHAPTER_NAV_LIMIT,
+    drafts: bool = False,
+    descriptions: dict[str, str] | None = None,
+) -> list[Chapter]:
+    """Group pages (in reading order) into chapters; give each page its neighbours and its sidebar.
+    ``drafts``: the drafts take their places too (see :func:`guide_pages`); ``descriptions``: by
+    chapter number."""
+    descriptions = descriptions or {}
+    ordered = guide_pages(pages, drafts)
     chapters = []
     for number, group in itertools.groupby(ordered, key=lambda page: sort_key(page)[:2]):
         members = list(group)
-        chapter = Chapter(number, chapter_titles.get(number) or members[0].title, members)
+        chapter = Chapter(number, chapter_titles.get(number) or members[0].title, members, descriptions.get(number, ""))
         for page in members:
             page.chapter = chapter
         chapters.append(chapter)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 
 from markupsafe import Markup
 
 from guide.content import front_matter
+from guide.content.icons import Icons, style_of
 from guide.content.site_links import site_url
 
 DEFAULT_ICON = "arrow-right"
@@ -17,30 +17,29 @@ DEFAULT_ICON = "arrow-right"
 class ResolvedChoice:
     href: str  #: where the card links: SITEURL + site path, or the https:// URL
     text: str
-    icon: Markup  #: inline SVG from the theme's icons folder
+    icon: Markup  #: inline SVG: the theme's own icon, or Font Awesome Free's (guide.content.icons)
     external: bool
 
 
-def load_icons(theme_path: str) -> dict[str, Markup]:
-    """The icons the theme draws: ``theme/icons/NAME.svg`` is the icon ``fa-NAME``."""
-    folder = os.path.join(theme_path, "icons")
-    icons = {}
-    for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else ():
-        if name.endswith(".svg"):
-            with open(os.path.join(folder, name), encoding="utf-8") as svg:
-                icons[name.removesuffix(".svg")] = Markup(svg.read().strip())
-    return icons
+def load_icons(theme_path: str) -> Icons:
+    """The icons the theme draws (``theme/icons/NAME.svg`` is ``fa-NAME``), then Font Awesome Free's."""
+    return Icons(theme_path)
 
 
-def resolve_choices(page, icons: dict[str, Markup], siteurl: str) -> list[ResolvedChoice]:
+def resolve_choices(page, icons: Icons, siteurl: str) -> list[ResolvedChoice]:
     choices, _ = front_matter.read_choices(page.metadata)
-    default = icons.get(DEFAULT_ICON, Markup(""))
+    default = icons.svg(DEFAULT_ICON) or Markup("")
     return [
         ResolvedChoice(
             href=choice.url if choice.is_external else site_url(siteurl, choice.url),
             text=choice.text,
-            icon=icons.get(choice.icon, default),
+            icon=icons.svg(choice.icon, _style(page, choice)) or default,
             external=choice.is_external,
         )
         for choice in choices
     ]
+
+
+def _style(page, choice: front_matter.Choice) -> str:
+    """The Font Awesome style the field's classes name (``far fa-user``), or ""."""
+    return style_of(front_matter.text_field(page.metadata, f"choice{choice.number}icon"))

@@ -49,11 +49,17 @@ INTERNAL_NAMES = frozenset(
     }
 ) - schema.names()  # fmt: skip
 
-#: Font Awesome class names that change how an icon is drawn, not which icon: ignored.
+#: Font Awesome class names that change how an icon is drawn, not which icon: ignored (the style
+#: ones, ``far`` or ``fa-regular``, pick the style of a Font Awesome icon: guide.content.icons).
 ICON_MODIFIERS = {
     "fa", "fas", "far", "fab", "fa-inverse", "fa-fw", "fa-lg", "fa-2x", "fa-3x", "fa-4x",
     "fa-5x", "fa-spin", "fa-pulse", "fa-border", "fa-pull-left", "fa-pull-right",
     "fa-flip-horizontal", "fa-flip-vertical",
+    # Font Awesome 6 (none is an icon's name)
+    "fa-solid", "fa-regular", "fa-brands", "fa-classic", "fa-sharp", "fa-2xs", "fa-xs", "fa-sm",
+    "fa-xl", "fa-2xl", "fa-1x", "fa-6x", "fa-7x", "fa-8x", "fa-9x", "fa-10x", "fa-beat", "fa-beat-fade",
+    "fa-bounce", "fa-fade", "fa-flip", "fa-shake", "fa-spin-pulse", "fa-spin-reverse", "fa-flip-both",
+    "fa-rotate-90", "fa-rotate-180", "fa-rotate-270", "fa-rotate-by", "fa-width-auto",
 }  # fmt: skip
 
 

@@ -1,6 +1,6 @@
-"""The front matter of guide pages and blog posts, as data: one :class:`Field` per field.
+"""The front matter of guide pages, blog posts and chapter files, as data: one :class:`Field` per field.
 
-A field says where it belongs (pages, posts or both), whether it is required there, the rules its
+A field says where it belongs (pages, posts, chapter files), whether it is required there, the rules its
 value follows (a pattern, and the line the author reads when the value does not match it), what
 to write (``hint``, ``example``) and its sentence in the README. Everything else reads
 :data:`FIELDS`: :func:`guide.content.front_matter.check_fields` (missing fields, values of the
@@ -24,6 +24,9 @@ from pathlib import Path
 
 PAGE, POST = "page", "post"
 BOTH = (PAGE, POST)
+#: A chapter's own file, ``pages/NN-name/_chapter.md`` (:mod:`guide.content.chapter_files`): never published.
+CHAPTER = "chapter"
+KINDS = (*BOTH, CHAPTER)
 
 #: The setting that lets pages and posts use the override fields (pelicanconf.py).
 ALLOW_OVERRIDES_SETTING = "ALLOW_PAGE_OVERRIDES"
@@ -107,12 +110,14 @@ FIELDS: tuple[Field, ...] = (
     # --- What a guide page must say (a post too: its title and slug) ------------------------------
     Field(
         "title",
-        required=BOTH,
+        applies_to=KINDS,
+        required=KINDS,
         hint="the heading, also the browser tab's title",
         example="WebSockets",
         doc={
             PAGE: "the page's heading and `<title>`",
             POST: "the post's heading and `<title>` (in reStructuredText, the document's title)",
+            CHAPTER: "the chapter's title in the sidebar, the table of contents and the home page",
         },
     ),
     Field(
@@ -159,6 +164,14 @@ FIELDS: tuple[Field, ...] = (
             PAGE: "one sentence for the meta description and social cards (about 160 characters at most, or a warning)",
             POST: "one sentence for the meta description, social cards and the blog list (without it, the summary)",
         },
+    ),
+    # --- What a chapter file says besides its title ---------------------------------------------
+    Field(
+        "description",
+        applies_to=(CHAPTER,),
+        hint="one sentence on what the chapter's pages cover",
+        example="How Python servers accept WebSocket connections, library by library.",
+        doc={CHAPTER: "one sentence under the chapter's title in the table of contents (plain text)"},
     ),
     # --- The "what's next" choices of a guide page ------------------------------------------------
     Field(
@@ -211,7 +224,8 @@ FIELDS: tuple[Field, ...] = (
         checked_as_written=True,  # Pelican skips a file of another status, with a message of its own
         hint="published, hidden or draft",
         example="draft",
-        doc="`published` (the default), `hidden` or `draft`",
+        doc="`published` (the default); `draft`: shown by `invoke serve` only, with a banner; "
+        "`hidden`: published at its URL but listed nowhere (see **Drafts and hidden pages**)",
     ),
     Field(
         "lang",
@@ -261,6 +275,7 @@ FIELDS: tuple[Field, ...] = (
 MISSING = {
     PAGE: "missing; add a line such as `{name}: {example}` to the header ({hint})",
     POST: "missing; add `{name}: {example}` (Markdown) or `:{name}: {example}` (reStructuredText) to the header ({hint})",
+    CHAPTER: "missing; add a line such as `{name}: {example}` at the top of the file (the chapter's {name})",
 }
 #: The kinds whose unknown fields are warned about (a post's never were).
 WARN_UNKNOWN_FIELDS = (PAGE,)
@@ -357,7 +372,7 @@ def _markers(kind: str) -> tuple[str, str]:
     return f"<!-- {kind} fields: generated from guide/content/schema.py; run {COMMAND} -->\n", f"<!-- /{kind} fields -->"
 
 
-def readme_with_tables(text: str, kinds: tuple[str, ...] = BOTH) -> str:
+def readme_with_tables(text: str, kinds: tuple[str, ...] = KINDS) -> str:
     """The README's text with each kind's table rewritten between its two marker comments."""
     for kind in kinds:
         start, end = _markers(kind)
@@ -371,7 +386,7 @@ def readme_with_tables(text: str, kinds: tuple[str, ...] = BOTH) -> str:
 def main(argv: list[str]) -> int:
     """``--readme [PATH]``: rewrite the tables in README.md (or PATH); nothing: print them."""
     if not argv:
-        print("\n".join(field_table(kind) for kind in BOTH))
+        print("\n".join(field_table(kind) for kind in KINDS))
         return 0
     if argv[0] != "--readme" or len(argv) > 2:
         print(f"usage: {COMMAND} [PATH]", file=sys.stderr)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 
+from guide.content.chapter_files import FILE_NAME as CHAPTER_FILE
 from guide.problems import ProblemLog
 
 MAX_SOURCE_BYTES = 1024 * 1024
@@ -40,12 +41,13 @@ def outside_links(content_path: str) -> list[tuple[str, str]]:
 
 
 def oversized_sources(content_path: str) -> list[tuple[str, int]]:
-    """(file, size) for each page or post larger than MAX_SOURCE_BYTES."""
+    """(file, size) for each page or post larger than MAX_SOURCE_BYTES (a chapter file has its own
+    limit, checked where it is read: guide.content.chapter_files)."""
     found = []
     for folder, _, files in os.walk(content_path):
         for name in sorted(files):
             path = os.path.join(folder, name)
-            if name.endswith(SOURCE_SUFFIXES) and not os.path.islink(path):
+            if name.endswith(SOURCE_SUFFIXES) and name != CHAPTER_FILE and not os.path.islink(path):
                 size = os.path.getsize(path)
                 if size > MAX_SOURCE_BYTES:
                     found.append((path, size))

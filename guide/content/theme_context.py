@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import os
 
-from markupsafe import Markup
-
 from guide import pelican_internals
 from guide.build import memo
+from guide.content.chapter_files import DESCRIPTIONS_SETTING
 from guide.content.chapters import NAV_LIMIT_SETTING, build_chapters, guide_pages
 from guide.content.choices import resolve_choices
+from guide.content.drafts import is_draft, shows_drafts
+from guide.content.icons import Icons
 from guide.content.last_updated import last_commit_dates
 from guide.content.outline import outline
 from guide.content.site_index import SiteIndex
@@ -23,7 +24,7 @@ from guide.content.site_index import SiteIndex
 _OUTLINES = memo.Reuse()  #: body HTML -> its outline
 
 
-def add_page_details(pages: list, icons: dict[str, Markup], settings) -> None:
+def add_page_details(pages: list, icons: Icons, settings) -> None:
     """Give each page its choices, outline, "last updated" date and source file (relative to the content)."""
     siteurl = settings["SITEURL"]
     dates = last_commit_dates(settings["PATH"])
@@ -37,10 +38,15 @@ def add_page_details(pages: list, icons: dict[str, Markup], settings) -> None:
 
 def site_context(index: SiteIndex, settings) -> dict:
     """What every template may show of the whole site (call after :func:`add_page_details`)."""
+    drafts = shows_drafts(settings)  # `invoke serve` lists each draft where it will be published
     years = [p.last_updated.year for p in index.pages if p.last_updated] + [p.date.year for p in index.posts]
     return {
         "COPYRIGHT_YEAR": max(years, default=settings.get("COPYRIGHT_YEAR", "")),
-        "chapters": build_chapters(index.pages, settings.get("CHAPTERS", {}), settings[NAV_LIMIT_SETTING]),
-        "guide_pages": guide_pages(index.pages),
+        "chapters": build_chapters(
+            index.pages, settings.get("CHAPTERS", {}), settings[NAV_LIMIT_SETTING], drafts, settings.get(DESCRIPTIONS_SETTING)
+        ),
+        "guide_pages": guide_pages(index.pages, drafts),
+        "draft_posts": [post for post in index.posts if is_draft(post)],  # `invoke serve` lists them in the blog
+        "drafts_shown": any(is_draft(content) for content in index.pages + index.posts),  # their marks' stylesheet
         "site_index": index,
     }

@@ -1,9 +1,9 @@
 """A content tree's own settings: ``guide.toml`` at the root of the folder being built.
 
-Some settings belong to the content, not to the site machinery: the chapter titles, and the
-editorial rule that code blocks in some languages say whether the test suite runs them. They
-live beside the pages, so that ``invoke build --content OTHER`` renders another tree with its
-own settings, or with the defaults, and never with this guide's::
+Some settings belong to the content, not to the site machinery: the editorial rule that code
+blocks in some languages say whether the test suite runs them, and the chapter titles. They live
+beside the pages, so that ``invoke build --content OTHER`` renders another tree with its own
+settings, or with the defaults, and never with this guide's::
 
     # content/guide.toml
     tested_or_illustrative = ["python", "javascript", "nginx"]
@@ -13,8 +13,11 @@ own settings, or with the defaults, and never with this guide's::
     02 = "Clients"
 
 The file is data (TOML), never run: a tree from elsewhere cannot execute code in the build.
-Without it, ``CHAPTERS`` from the Pelican settings is the fallback and every code block builds
-without a mark.
+Without it, every code block builds without a mark.
+
+A chapter's title (and description) is best given by its own folder, ``pages/NN-name/_chapter.md``
+(:mod:`guide.content.chapter_files`), which wins over ``[chapters]`` here; ``CHAPTERS`` from the
+Pelican settings is the fallback for a chapter neither titles.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import re
 import tomllib
 
 from guide.build_state import build_state
+from guide.content import chapter_files
 from guide.content.front_matter import did_you_mean
 from guide.markdown.code_fences import canonical_language
 from guide.problems import ProblemLog
@@ -110,8 +114,17 @@ def read_tree_settings(content_path: str, log: ProblemLog) -> dict:
 
 
 def apply_tree_settings(settings: dict, log: ProblemLog) -> None:
-    """Put the tree's settings in place of the defaults (``initialized`` time, before any reading)."""
+    """Put the tree's settings in place of the defaults (``initialized`` time, before any reading):
+    ``guide.toml``'s, then the chapter files' titles and descriptions over ``CHAPTERS``."""
     for name, default in DEFAULTS.items():
         settings.setdefault(name, default)
-    build_state(settings).tree_settings_file = os.path.join(settings["PATH"], FILE_NAME)
-    settings.update(read_tree_settings(settings["PATH"], log))
+    tree_file = build_state(settings).tree_settings_file = os.path.join(settings["PATH"], FILE_NAME)
+    tree = read_tree_settings(settings["PATH"], log)
+    tree_titles = tree.pop("CHAPTERS", {})
+    settings.update(tree)
+    chapter_files.ignore_chapter_files(settings)
+    files = chapter_files.read_chapter_files(settings, log)
+    settings["CHAPTERS"] = chapter_files.chapter_titles(files, tree_titles, settings["CHAPTERS"], tree_file, log)
+    settings[chapter_files.DESCRIPTIONS_SETTING] = {
+        number: file.description for number, file in files.items() if file.description
+    }

@@ -21,9 +21,11 @@ from collections import defaultdict
 from guide import pelican_internals
 from guide.build.memo import Reuse
 from guide.build_state import build_state
-from guide.content import front_matter, schema, tree_settings
+from guide.content import chapter_files, front_matter, page_images, schema, tree_settings
 from guide.content.chapters import untitled_chapters
+from guide.content.drafts import draft_link_problem, shows_drafts
 from guide.content.front_matter import did_you_mean
+from guide.content.icons import Icons
 from guide.content.site_index import SiteIndex, site_path
 from guide.content.site_links import iter_site_paths
 from guide.content.source_files import MARKDOWN_SUFFIXES, SOURCE_SUFFIXES
@@ -76,7 +78,7 @@ def check_sources(settings, log: ProblemLog) -> None:
             header, kind, site_lang=site_lang, allow_overrides=allow_overrides, published_at=source.published_at
         ):
             log.add(path, problem.field, problem.message)
-        if header.first("status").lower() != "draft":  # a draft is not published: its blocks wait
+        if header.first("status").lower() != "draft" or shows_drafts(settings):  # a draft's blocks wait until it is shown
             check_code_blocks(path, text, log, policy, test_ids, snippets_enabled(settings))
     build_state(settings).sources = sources
     if special:
@@ -93,10 +95,11 @@ def _stop_before_reading(paths: list[str], content_path: str, log: ProblemLog) -
 
 
 def content_files(content_path: str):
-    """The Markdown and reStructuredText files below the content folder."""
+    """The Markdown and reStructuredText files below the content folder (chapter files are no
+    pages: guide.content.chapter_files reads them)."""
     for folder, _, files in os.walk(content_path):
         for name in sorted(files):
-            if name.endswith(SOURCE_SUFFIXES):
+            if name.endswith(SOURCE_SUFFIXES) and name != chapter_files.FILE_NAME:
                 yield os.path.join(folder, name)
 
 
@@ -157,7 +160,7 @@ def published_path(slug: str, kind: str, settings) -> str:
 # --- Once every file is read -----------------------------------------------------------------
 
 
-def validate_site(index: SiteIndex, icons: set[str], log: ProblemLog, settings=None) -> None:
+def validate_site(index: SiteIndex, icons: Icons, log: ProblemLog, settings=None) -> None:
     """Every rule that needs what Pelican read; ``settings``: the build's (chapter titles, what
     check_sources learnt)."""
     settings = settings if settings is not None else {}
@@ -207,7 +210,7 @@ def unread_paths(index: SiteIndex, sources: dict, log: ProblemLog, settings) -> 
 
 
 def check_page(
-    page, index: SiteIndex, icons: set[str], log: ProblemLog, unread: set[str] = frozenset(), lost: set[str] = frozenset()
+    page, index: SiteIndex, icons: Icons, log: ProblemLog, unread: set[str] = frozenset(), lost: set[str] = frozenset()
 ) -> None:
     """``lost``: fields the author wrote below a line that ended the header (reported there)."""
     for problem in front_matter.check_fields(page.metadata, schema.PAGE):
@@ -221,14 +224,10 @@ def check_page(
         field = f"choice{choice.number}"
         if not choice.is_external and not index.resolves(choice.url) and _site_path(choice.url) not in unread:
             hint = did_you_mean(choice.url, index.page_paths(), cutoff=0.5)
-            log.add(page.source_path, f"{field}url", f"{choice.url} matches no page{hint}")
-        if choice.icon and choice.icon not in icons:
-            hint = did_you_mean(choice.icon, icons)
-            log.warn(
-                page.source_path,
-                f"{field}icon",
-                f"fa-{choice.icon} is not an icon the theme draws{hint}; the default icon is used. Known: {', '.join('fa-' + i for i in sorted(icons))}",
-            )
+            draft = draft_link_problem(_site_path(choice.url), index.drafts, "the choice")
+            log.add(page.source_path, f"{field}url", draft or f"{choice.url} matches no page{hint}")
+        if choice.icon and not icons.draws(choice.icon):  # the theme's icons, then Font Awesome Free's
+            log.warn(page.source_path, f"{field}icon", icons.unknown_message(choice.icon))
     check_site_links(page, index, log, unread)
 
 
@@ -237,13 +236,18 @@ def _site_path(url: str) -> str:
 
 
 def check_site_links(content, index: SiteIndex, log: ProblemLog, unread: set[str] = frozenset()) -> None:
-    """Links and images written as site paths (/slug.html, /images/x.svg) must name something."""
+    """Links and images written as site paths (/slug.html, /images/x.svg), relative to the page
+    (an image beside it) or with {static} must name something the site publishes."""
     html = pelican_internals.body_html(content) or ""
     for path in _SITE_PATHS.get(html, lambda: tuple(match["path"] for match in iter_site_paths(html))):
         url = _site_path(path)
         if not index.resolves(url) and url not in unread:
             hint = did_you_mean(url, index.paths, cutoff=0.5)
-            log.add(content.source_path, "body", f"link {url} matches no page or file{hint}")
+            problem = draft_link_problem(url, index.drafts) or f"link {url} matches no page or file{hint}"
+            log.add(content.source_path, "body", problem)
+    # Images written beside the page (diagram.svg) and {static} links name a file the site publishes.
+    for message in page_images.reference_problems(content, html, page_images.PublishedFiles(index, content.settings)):
+        log.add(content.source_path, "body", message)
 
 
 def check_unique(contents: list, field: str, log: ProblemLog) -> None:
@@ -385,11 +389,13 @@ def _rst_options(lines: list[str], number: int) -> dict[str, str]:
 
 def check_chapter_titles(pages: list, settings, log: ProblemLog) -> None:
     """In a tree that titles its chapters, a chapter without a title (which shows its first
-    page's title instead) is most likely forgotten: a warning says how to give one.
+    page's title instead) is most likely forgotten: a warning says how to give one. A page whose
+    folder names another chapter than its sort-order is a warning too.
 
     A tree that titles none of its chapters uses its first pages' titles by design (the
     default for any tree), so it builds without a warning, also with --strict.
     """
+    chapter_files.check_page_folders(pages, log)
     titles = settings.get("CHAPTERS") or {}
     if not titles:
         return
@@ -400,5 +406,5 @@ def check_chapter_titles(pages: list, settings, log: ProblemLog) -> None:
         log.warn(
             page.source_path,
             "sort-order",
-            f'chapter {number} has no title; add "{number}" = "Title" under [chapters] in {display_path(settings_file)}',
+            f"chapter {number} has no title; {chapter_files.title_hint(number, page.source_path, settings_file)}",
         )

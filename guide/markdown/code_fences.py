@@ -203,7 +203,9 @@ def parse_fence(info: str, code: str, line: int, *, policy=()) -> Fence:
     if not braced and attrs.keys() - SUPERFENCES_OPTIONS:
         # Material's and Zensical's SuperFences drop such a header, and the block with it.
         own = " ".join(sorted(attrs.keys() - SUPERFENCES_OPTIONS))
-        problems.append(f"{own}: write the attributes in braces, e.g. ```{raw_lang or 'python'} {{{attr_text}}}, as Zensical and Material read them only there")
+        problems.append(
+            f"{own}: write the attributes in braces, e.g. ```{raw_lang or 'python'} {{{attr_text}}}, as Zensical and Material read them only there"
+        )
     lang = None
     if raw_lang:
         lang = canonical_language(raw_lang)

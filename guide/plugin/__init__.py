@@ -5,8 +5,8 @@ and :mod:`guide.build`. What a handler shares with the build runner and the othe
 the build's :class:`~guide.build_state.BuildState`. Pelican reads every file, then sends
 ``all_generators_finalized`` before it writes anything. That is where the whole site is known, so
 everything computed across pages happens there, once per build: validation
-(:mod:`guide.content.validation`), site links (:mod:`guide.content.site_links`), then what the
-theme shows (:mod:`guide.content.theme_context`). A build with errors stops there, before a single
+(:mod:`guide.content.validation`), site links (:mod:`guide.content.site_links`), images' URLs and
+sizes (:mod:`guide.content.image_sizes`), then what the theme shows (:mod:`guide.content.theme_context`). A build with errors stops there, before a single
 file is written.
 """
 
@@ -17,11 +17,15 @@ from pelican import signals
 from guide.build import memo, parallel_read
 from guide.build.preview import reuse_static_links, writer_for
 from guide.build.sitemap import write_sitemap
-from guide.build.theme_assets import use_theme_assets, write_stylesheet
+from guide.build.theme_assets import use_theme_assets, write_feature_stylesheets, write_stylesheet
 from guide.build_state import build_state
 from guide.content.chapters import check_nav_limit
 from guide.content.choices import load_icons
 from guide.content.dates import check_dates
+from guide.content.drafts import apply_draft_settings
+from guide.content.image_sizes import size_images
+from guide.content.page_features import add_feature_assets
+from guide.content.page_images import keep_published_links, publish_images_beside_pages
 from guide.content.site_index import SiteIndex
 from guide.content.site_links import absolutize_bodies
 from guide.content.source_files import check_source_files
@@ -39,9 +43,11 @@ def on_initialized(pelican) -> None:
     state = build_state(settings)
     memo.next_build()
     check_nav_limit(settings, state.problems, state.settings_file)  # how many entries a sidebar lists
-    apply_tree_settings(settings, state.problems)  # content/guide.toml: chapters, code policy
+    apply_tree_settings(settings, state.problems)  # guide.toml, pages/NN-name/_chapter.md: chapters, code policy
+    apply_draft_settings(settings)  # drafts: written by `invoke serve` only, at their future URL
     confine_snippets(settings)  # a site that turns Snippets on reads only its content folder
     check_source_files(settings["PATH"], state.problems)  # no link out of the tree, no huge page
+    publish_images_beside_pages(settings, state.problems)  # pages/03-servers/diagram.svg: images only
     if state.problems.errors:  # the settings or the tree are wrong: reading pages would only add echoes
         raise ContentError(state.problems.errors)
     check_sources(settings, state.problems)  # UTF-8, readable, headers as written
@@ -54,11 +60,13 @@ def on_all_generators_finalized(generators) -> None:
     state = build_state(settings)
     index = SiteIndex.from_generators(generators, settings)
     icons = load_icons(settings["THEME"])
-    validate_site(index, set(icons), state.problems, settings)
+    validate_site(index, icons, state.problems, settings)
     if state.problems.errors:
         raise ContentError(state.problems.errors)
     absolutize_bodies(index.pages + index.posts, settings["SITEURL"])
+    size_images(index.pages + index.posts, index, settings, state.problems)  # every <img>: width, height
     add_page_details(index.pages, icons, settings)
+    add_feature_assets(index.pages + index.posts, state.problems)  # callouts.css, tabs.css: only where used
     context.update(site_context(index, settings))
     state.site_index = index
 
@@ -67,6 +75,7 @@ def on_finalized(pelican) -> None:
     """Write what needs the whole site: the stylesheet with generated highlighting, the sitemap."""
     settings, state = pelican.settings, build_state(pelican.settings)
     write_stylesheet(state.theme_assets, pelican.output_path, settings["THEME_STATIC_DIR"])
+    write_feature_stylesheets(state.theme_assets, pelican.output_path, settings["THEME_STATIC_DIR"])
     write_sitemap(state.site_index, pelican.output_path, settings["SITEURL"])
 
 
@@ -80,6 +89,9 @@ def register() -> None:
     signals.finalized.connect(on_finalized)
     signals.get_writer.connect(writer_for)  # `invoke serve`: render only what changed
     signals.content_object_init.connect(reuse_static_links)
+    # {static} links publish only what the site publishes anyway (not notes.txt, not ../../secret).
+    signals.article_generator_finalized.connect(keep_published_links)
+    signals.page_generator_finalized.connect(keep_published_links)
     # Pages are read on every CPU (see parallel_read).
     signals.page_generator_init.connect(parallel_read.start)
     signals.page_generator_preread.connect(parallel_read.hand_over)

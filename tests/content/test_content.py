@@ -13,7 +13,8 @@ from guide.content.front_matter import read_choices
 from guide.markdown.code_fences import FENCE_RE, iter_fences
 
 CONTENT = ROOT / "content"
-PAGES = sorted((CONTENT / "pages").rglob("*.md"))
+#: The guide pages (a chapter's own _chapter.md is no page).
+PAGES = sorted(path for path in (CONTENT / "pages").rglob("*.md") if path.name != "_chapter.md")
 
 #: The chapter plan: slug -> sort-order.
 PLAN = {
@@ -128,8 +129,10 @@ def test_every_page_shows_the_choices_its_front_matter_names(site):
 
 
 @pytest.mark.build
-def test_chapters_are_titled_from_the_setting(site):
+def test_chapters_are_titled_and_described_by_their_chapter_files(site):
     toc = BeautifulSoup((site / "table-of-contents.html").read_text(), "html.parser")
+    described = [chapter.select_one(".chapter-description") for chapter in toc.select("ol.toc > li")]
+    assert all(d is not None and len(d.text.split()) >= 8 for d in described), "each chapter says what its pages cover"
     assert [h.text for h in toc.select("ol.toc h2")] == [
         "Foundations",
         "Clients",

@@ -25,6 +25,7 @@ THIRD = "pages/02-more/01-third.md"
 LAUNCH = "blog/launch.rst"
 NOTES = "blog/notes.md"
 SECRET = "TOKEN-7c1e-never-publish"
+CHAPTER = "pages/01-start/_chapter.md"
 
 
 def _tasks():
@@ -250,6 +251,51 @@ CASES = [
         "did you mean /images/diagram.svg?",
     ),
     Case(
+        "image beside the page missing",
+        replace(SECOND, "Some text.", "![x](diagam.svg)"),
+        SECOND,
+        "body",
+        "no file pages/01-start/diagam.svg in the content folder",
+    ),
+    Case(
+        "image path out of the content folder",
+        secret_beside(replace(SECOND, "Some text.", "![x](../../../secret.txt)")),
+        SECOND,
+        "body",
+        "image ../../../secret.txt leads out of the content folder",
+    ),
+    Case(
+        "image path to a file of the machine",
+        replace(SECOND, "Some text.", "![x](../../../../../../../../etc/passwd)"),
+        SECOND,
+        "body",
+        "leads out of the content folder",
+    ),
+    Case(
+        "static link out of the content folder",
+        secret_beside(replace(SECOND, "Some text.", "[x]({static}../../../secret.txt)")),
+        SECOND,
+        "body",
+        "link {static}../../../secret.txt leads out of the content folder",
+    ),
+    Case(
+        "static link to a file beside the page that is not an image",
+        lambda content, tmp: {
+            **write("pages/01-start/notes.txt", f"{SECRET}\n")(content, tmp),
+            **replace(SECOND, "Some text.", "[notes]({static}notes.txt)")(content, tmp),
+        },
+        SECOND,
+        "body",
+        "which is not an image",
+    ),
+    Case(
+        "a named pipe named like an image beside a page",
+        lambda content, tmp: os.mkfifo(content / "pages/01-start/stream.svg") or {},
+        "pages/01-start/stream.svg",
+        "file",
+        "not a regular file",
+    ),
+    Case(
         "a named pipe where a page should be",
         lambda content, tmp: os.mkfifo(content / "pages/01-start/03-pipe.md") or {},
         "pages/01-start/03-pipe.md",
@@ -367,6 +413,45 @@ CASES = [
         "chapters.1",
         "two digits",
     ),
+    # --- A chapter's own file (pages/NN-name/_chapter.md) ------------------------------------------
+    Case(
+        "chapter file that is a folder",
+        lambda content, tmp: (content / CHAPTER).mkdir() or {},
+        CHAPTER,
+        "file",
+        "a folder: a chapter's title and description go in a file named _chapter.md",
+    ),
+    Case("empty chapter file", write(CHAPTER, ""), CHAPTER, "title", "missing"),
+    Case("huge chapter file", write(CHAPTER, "title: Big\n\n" + "x" * 5_000_000), CHAPTER, "file", "at most 64 KiB"),
+    Case(
+        "chapter file not UTF-8",
+        write(CHAPTER, b"title: Caf\xe9\n"),
+        CHAPTER,
+        "encoding",
+        "not valid UTF-8 (byte 0xe9 on line 1)",
+    ),
+    Case(
+        "chapter file with a mistyped field",
+        write(CHAPTER, "title: Start\ndescripton: The first steps.\n"),
+        CHAPTER,
+        "descripton",
+        "did you mean description?",
+    ),
+    Case(
+        "a named pipe as a chapter file",
+        lambda content, tmp: os.mkfifo(content / CHAPTER) or {},
+        CHAPTER,
+        "file",
+        "not a regular file",
+    ),
+    Case(
+        "chapter file linked to a file of the machine",
+        secret_beside(symlink(CHAPTER, "{content}/../secret.txt")),
+        CHAPTER,
+        "file",
+        "outside the content folder",
+    ),
+    Case("chapter file linked to a device", symlink(CHAPTER, "/dev/zero"), CHAPTER, "file", "outside the content folder"),
     Case(
         "symbolic link to a file of the machine",
         secret_beside(symlink("images/logo.svg", "{content}/../secret.txt")),

@@ -10,7 +10,7 @@ from helpers import ROOT
 
 from guide.content import schema
 from guide.content.front_matter import check_fields, check_header, read_choices, read_header, rule_problem
-from guide.content.schema import BOTH, FIELDS, PAGE, POST
+from guide.content.schema import BOTH, FIELDS, KINDS, PAGE, POST
 
 README = ROOT / "README.md"
 
@@ -32,7 +32,7 @@ def test_every_field_says_what_to_write_and_where_it_belongs(field):
     assert field.hint.strip()
     assert field.example.strip()
     assert field.applies_to
-    assert set(field.applies_to) <= set(BOTH)
+    assert set(field.applies_to) <= set(KINDS)
     assert set(field.required) <= set(field.applies_to), "required where it does not apply"
     assert re.fullmatch(r"[a-z][a-z_-]*(?:N[a-z]+)?", field.name), "a name as Pelican sees it: lowercase"
     assert ("N" in field.name) == (field.numbered is not None)
@@ -94,7 +94,7 @@ def test_a_value_that_breaks_a_rule_gives_its_line(name, value, words):
 # --- The checks read it ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", BOTH)
+@pytest.mark.parametrize("kind", KINDS)
 def test_the_examples_make_a_header_without_problems(kind):
     metadata = example_metadata(kind)
     assert check_fields(metadata, kind) == []
@@ -211,7 +211,7 @@ def test_the_readme_holds_the_tables_the_schema_renders():
     assert schema.readme_with_tables(readme) == readme, f"the README's field tables differ from the schema; run {schema.COMMAND}"
 
 
-@pytest.mark.parametrize("kind", BOTH)
+@pytest.mark.parametrize("kind", KINDS)
 def test_a_table_lists_every_documented_field_of_its_kind(kind):
     table = schema.field_table(kind)
     rows = table.splitlines()[2:]

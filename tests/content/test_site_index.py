@@ -27,13 +27,13 @@ def content(url: str):
 # The index tells generators apart by their class, so the stand-ins are subclasses that skip
 # Pelican's constructor and hold only what the index reads.
 class Pages(PagesGenerator):
-    def __init__(self, pages, hidden_pages=()):
-        self.pages, self.hidden_pages = list(pages), list(hidden_pages)
+    def __init__(self, pages, hidden_pages=(), draft_pages=()):
+        self.pages, self.hidden_pages, self.draft_pages = list(pages), list(hidden_pages), list(draft_pages)
 
 
 class Articles(ArticlesGenerator):
-    def __init__(self, articles):
-        self.articles = list(articles)
+    def __init__(self, articles, hidden_articles=(), drafts=()):
+        self.articles, self.hidden_articles, self.drafts = list(articles), list(hidden_articles), list(drafts)
 
 
 class Statics(StaticGenerator):

@@ -330,12 +330,12 @@ def test_all_problems_are_reported_in_one_run(site_copy, tmp_path):
 
 
 def test_unknown_icon_warns_draws_the_default_and_fails_only_when_strict(site_copy, tmp_path):
-    replace(HOME, "choice1icon: fa-play fa-inverse", "choice1icon: fa-rocket fa-inverse")(site_copy)
+    replace(HOME, "choice1icon: fa-play fa-inverse", "choice1icon: fa-rockett fa-inverse")(site_copy)
 
     result = build_site(site_copy, tmp_path / "out")
     [warning] = result.warnings
     assert (warning.path.endswith(HOME), warning.field) == (True, "choice1icon")
-    assert "fa-rocket is not an icon the theme draws" in warning.message
+    assert "fa-rockett is not a Font Awesome Free icon nor one the theme draws (did you mean fa-rocket?)" in warning.message
     default_icon = (ROOT / "theme" / "icons" / "arrow-right.svg").read_text().strip()
     assert default_icon in (tmp_path / "out" / "home.html").read_text()
 
@@ -467,11 +467,24 @@ def test_a_chapter_without_a_title_warns_how_to_give_one(site_copy, tmp_path):
 
     result = build_site(site_copy, tmp_path / "out")
     assert [str(w) for w in result.warnings] == [
-        f'warning: {new_page}: sort-order: chapter 03 has no title; add "03" = "Title" under [chapters] in {site_copy / "guide.toml"}'
+        f"warning: {new_page}: sort-order: chapter 03 has no title; add {new_page.parent / '_chapter.md'} with a line `title: ...`"
     ]
     with pytest.raises(BuildFailed):
         build_site(site_copy, tmp_path / "out", strict=True)
 
+    (new_page.parent / "_chapter.md").write_text("title: New things\n", encoding="utf-8")
+    assert build_site(site_copy, tmp_path / "out", strict=True).warnings == []
+
+
+def test_a_chapter_in_an_unnumbered_folder_is_told_to_use_guide_toml(site_copy, tmp_path):
+    """A _chapter.md needs a folder named after its chapter: for a page elsewhere, guide.toml it is."""
+    new_page = site_copy / "pages" / "extra" / "01-new.md"
+    new_page.parent.mkdir()
+    new_page.write_text("title: New\nslug: new\nsort-order: 0301\nmeta: A page in a new chapter.\n\nText.\n", encoding="utf-8")
+    result = build_site(site_copy, tmp_path / "out")
+    assert [str(w) for w in result.warnings] == [
+        f'warning: {new_page}: sort-order: chapter 03 has no title; add "03" = "Title" under [chapters] in {site_copy / "guide.toml"}'
+    ]
     with open(site_copy / "guide.toml", "a", encoding="utf-8") as settings:
         settings.write('03 = "New things"\n')
     assert build_site(site_copy, tmp_path / "out", strict=True).warnings == []

@@ -75,7 +75,7 @@ NESTED = """=== "Python"
         ("```text\n````\n```\n", [(1, "text", "````\n")]),  # so is a longer one
         ("```a``` is inline code\n```\nb\n```\n", [(2, "", "b\n")]),  # not a fence: backticks after it
         ("```\n```\n", [(1, "", "")]),
-        (NESTED, [(3, 'python {illustrative}', "print(1)\n\nprint(2)\n"), (11, "js", "console.log(1)\n"), (19, "text", "x\n")]),
+        (NESTED, [(3, "python {illustrative}", "print(1)\n\nprint(2)\n"), (11, "js", "console.log(1)\n"), (19, "text", "x\n")]),
     ],
 )
 def test_fences_close_the_superfences_way(text, blocks, monkeypatch):
@@ -92,8 +92,11 @@ def test_fences_close_the_superfences_way(text, blocks, monkeypatch):
         ("```\na\n`````\nb\n", (1, "this fence is never closed; add a closing ``` line")),  # a longer fence does not close
         (
             "- a\n\n    ```python\n    x\ny\n    ```\n",
-            (3, "line 5 is indented less than this fence, which leaves the block unclosed; "
-             "indent the block's lines as much as its fence, or close it with ``` before that line"),
+            (
+                3,
+                "line 5 is indented less than this fence, which leaves the block unclosed; "
+                "indent the block's lines as much as its fence, or close it with ``` before that line",
+            ),
         ),
         ("```\nx\n", (1, "this fence is never closed; add a closing ``` line")),
         (

@@ -25,4 +25,3 @@ def test_aligned_columns_get_a_class_and_no_style():
         ("3", ["align-right"], None),
         ("4", [], None),
     ]
-

@@ -46,7 +46,12 @@
   focusOverflowing();
   window.addEventListener("resize", focusOverflowing);
 
-  // Copy buttons on code blocks.
+  // Copy buttons on code blocks. Line numbers (linenums) are not part of the code.
+  function codeText(code) {
+    var copy = code.cloneNode(true);
+    copy.querySelectorAll(".linenos").forEach(function (number) { number.remove(); });
+    return copy.textContent;
+  }
   document.querySelectorAll("figure.code").forEach(function (figure) {
     var head = figure.querySelector(".code-head");
     var code = figure.querySelector("pre code");
@@ -58,7 +63,7 @@
     var title = figure.querySelector(".code-title");
     button.setAttribute("aria-label", "Copy " + (title ? title.textContent : "code") + " to the clipboard");
     button.addEventListener("click", function () {
-      navigator.clipboard.writeText(code.textContent).then(function () {
+      navigator.clipboard.writeText(codeText(code)).then(function () {
         button.textContent = "Copied";
         announce("Copied");
         setTimeout(function () { button.textContent = "Copy"; }, 2000);
