@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -15,6 +16,7 @@ from guide.site_tools.chromium import CHROMIUM_ARGS  # noqa: F401 (the tests tha
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_SITE = ROOT / "tests" / "fixtures" / "site"
+EVERY_FEATURE = ROOT / "tests" / "fixtures" / "authoring" / "every-feature.md"
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -78,3 +80,29 @@ def unavailable(message: str):
     if os.environ.get("CI") == "true":
         pytest.fail(f"CI must run this test: {message}")
     pytest.skip(message)
+
+
+def add_every_feature_chapter(content: Path) -> Path:
+    """every-feature.md (and its diagram) as chapter 03 of a copy of the fixture site; its folder."""
+    chapter = content / "pages" / "03-authoring"
+    chapter.mkdir()
+    text = EVERY_FEATURE.read_text(encoding="utf-8").replace("sort-order: 0101", "sort-order: 0301")
+    (chapter / "01-every-feature.md").write_text(text, encoding="utf-8")
+    shutil.copy(EVERY_FEATURE.parent / "diagram.svg", chapter / "diagram.svg")
+    return chapter
+
+
+def vnu_errors(vnu_jar: Path, files: list[Path], root: Path) -> list[str]:
+    """The Nu Html Checker's errors over HTML and CSS files, one "path:line: message" each."""
+    java = require_tool("java", "the Nu Html Checker runs on Java (default-jre-headless)")
+    run = subprocess.run(
+        [java, "-jar", str(vnu_jar), "--format", "json", "--exit-zero-always", "--also-check-css", *map(str, files)],
+        capture_output=True,
+        text=True,
+    )
+    messages = json.loads(run.stderr or '{"messages": []}')["messages"]
+    return [
+        f"{m.get('url', '').rsplit(str(root), 1)[-1]}:{m.get('lastLine', '?')}: {m['message']}"
+        for m in messages
+        if m["type"] in ("error", "non-document-error")
+    ]

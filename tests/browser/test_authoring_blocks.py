@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURE_SITE, ROOT, build_site, require_tool
+from helpers import EVERY_FEATURE, FIXTURE_SITE, add_every_feature_chapter, build_site, vnu_errors
 from playwright.sync_api import expect
 from test_browser_pages import AXE_TAGS
 
@@ -27,7 +26,6 @@ from guide.markdown.code_fences import iter_fences
 from guide.site_tools.chromium import VIEWPORTS
 from guide.site_tools.serve import serve
 
-EVERY_FEATURE = ROOT / "tests" / "fixtures" / "authoring" / "every-feature.md"
 PAGES = ["every-feature.html", "tabs.html"]
 
 
@@ -52,11 +50,7 @@ def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("authoring")
     content = root / "content"
     shutil.copytree(FIXTURE_SITE, content)
-    chapter = content / "pages" / "03-authoring"
-    chapter.mkdir()
-    text = EVERY_FEATURE.read_text(encoding="utf-8").replace("sort-order: 0101", "sort-order: 0301")
-    (chapter / "01-every-feature.md").write_text(text, encoding="utf-8")
-    shutil.copy(EVERY_FEATURE.parent / "diagram.svg", chapter / "diagram.svg")
+    chapter = add_every_feature_chapter(content)
     (chapter / "02-tabs.md").write_text(tab_page(), encoding="utf-8")
     with open(content / "guide.toml", "a", encoding="utf-8") as toml:
         toml.write('03 = "Authoring"\n')
@@ -301,18 +295,7 @@ def test_axe_finds_no_violation(site, new_context, axe_script, scheme):
 
 def test_html_and_css_are_valid(site, vnu_jar):
     """The Nu Html Checker over both pages and every stylesheet they link."""
-    java = require_tool("java", "the Nu Html Checker runs on Java (default-jre-headless)")
     folder: Path = site["folder"]
     files = [folder / name for name in PAGES] + sorted((folder / "theme" / "css").glob("*.css"))
-    run = subprocess.run(
-        [java, "-jar", str(vnu_jar), "--format", "json", "--exit-zero-always", "--also-check-css", *map(str, files)],
-        capture_output=True,
-        text=True,
-    )
-    messages = json.loads(run.stderr or '{"messages": []}')["messages"]
-    errors = [
-        f"{m.get('url', '').rsplit('/', 1)[-1]}:{m.get('lastLine', '?')}: {m['message']}"
-        for m in messages
-        if m["type"] in ("error", "non-document-error")
-    ]
+    errors = vnu_errors(vnu_jar, files, folder)
     assert not errors, "\n".join(errors)

@@ -4,12 +4,10 @@ strict build's own check (conftest.py builds both sites with --strict)."""
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
 
 import pytest
-from helpers import require_tool
+from helpers import vnu_errors
 
 from guide.site_tools.chromium import VIEWPORTS
 
@@ -97,19 +95,8 @@ def test_axe_finds_no_violation(site, new_context, axe_script, scheme):
 
 def test_html_and_css_are_valid(site, vnu_jar):
     """The Nu Html Checker, run once over every page and stylesheet of the build: no error."""
-    java = require_tool("java", "the Nu Html Checker runs on Java (default-jre-headless)")
     files = [p for p in sorted(site.folder.rglob("*")) if p.suffix in (".html", ".css") and "pagefind" not in p.parts]
-    run = subprocess.run(
-        [java, "-jar", str(vnu_jar), "--format", "json", "--exit-zero-always", "--also-check-css", *map(str, files)],
-        capture_output=True,
-        text=True,
-    )
-    messages = json.loads(run.stderr or '{"messages": []}')["messages"]
-    errors = [
-        f"{m.get('url', '').rsplit(str(site.folder), 1)[-1]}:{m.get('lastLine', '?')}: {m['message']}"
-        for m in messages
-        if m["type"] in ("error", "non-document-error")
-    ]
+    errors = vnu_errors(vnu_jar, files, site.folder)
     assert not errors, "\n".join(errors)
     pages = sum(p.suffix == ".html" for p in files)
     print(f"{site.name}: vnu checked {pages} pages and {len(files) - pages} stylesheets, 0 errors")

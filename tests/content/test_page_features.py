@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import FIXTURE_SITE, ROOT, build_site
+from helpers import EVERY_FEATURE, FIXTURE_SITE, ROOT, add_every_feature_chapter, build_site
 from markdown import Markdown
 
 import pelicanconf
@@ -31,7 +31,6 @@ from guide.content.page_features import (
 )
 from guide.problems import ProblemLog
 
-EVERY_FEATURE = ROOT / "tests" / "fixtures" / "authoring" / "every-feature.md"
 FEATURE_FILES = {"css/callouts.css", "css/tabs.css", "js/tabs.js"}
 
 
@@ -146,11 +145,7 @@ def built(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("page-features")
     content = root / "content"
     shutil.copytree(FIXTURE_SITE, content)
-    chapter = content / "pages" / "03-authoring"
-    chapter.mkdir()
-    text = EVERY_FEATURE.read_text(encoding="utf-8").replace("sort-order: 0101", "sort-order: 0301")
-    (chapter / "01-every-feature.md").write_text(text, encoding="utf-8")
-    shutil.copy(EVERY_FEATURE.parent / "diagram.svg", chapter / "diagram.svg")
+    add_every_feature_chapter(content)
     with open(content / "guide.toml", "a", encoding="utf-8") as toml:
         toml.write('03 = "Authoring"\n')
     with open(content / "blog" / "notes.md", "a", encoding="utf-8") as post:
