@@ -102,6 +102,11 @@ CACHE_PATH = "cache"
 
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 
+# The theme's stylesheets, inlined in each page (allowed by their hashes in the page's CSP) so the
+# first paint needs nothing but the HTML: "inline", or "linked" for cached files that a first
+# visit must fetch before it paints (benchmarks/README.md measures both).
+THEME_STYLESHEETS = "inline"
+
 # Code highlighting: two Pygments styles with WCAG AA contrast, merged into one stylesheet.
 PYGMENTS_LIGHT_STYLE = "xcode"
 PYGMENTS_DARK_STYLE = "lightbulb"

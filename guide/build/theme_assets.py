@@ -3,10 +3,11 @@
 The stylesheet is the theme's hand-written ``site.css`` followed by rules generated from two
 Pygments styles, merged with CSS ``light-dark()`` so one rule per token serves both colour
 schemes. The boot script (``theme/inline/boot.js``) runs before first paint to apply the reader's
-saved theme without a flash; it is inlined, and its hash is what the Content-Security-Policy
-allows. The files only some pages load (callouts, tabs: :mod:`guide.content.page_features`) are
-minified (CSS) and versioned the same way; in ``tabs.css`` a selector written with
-``:nth-child(N)`` is written once per tab position.
+saved theme without a flash. The stylesheets, ``site.css`` and the ones only some pages use
+(callouts, tabs: :mod:`guide.content.page_features`), are minified and, by default, inlined in
+each page that uses them, so the first paint needs nothing but the HTML; like the boot script,
+each is allowed by its hash in the Content-Security-Policy, never by ``unsafe-inline``. In
+``tabs.css`` a selector written with ``:nth-child(N)`` is written once per tab position.
 """
 
 from __future__ import annotations
@@ -23,70 +24,87 @@ from pygments.styles import get_style_by_name
 from pygments.token import STANDARD_TYPES, Token
 
 from guide.content.page_features import ASSETS, TABS_PER_SET
+from guide.problems import ProblemLog
 
-STYLESHEET = os.path.join("css", "site.css")
+STYLESHEET = "css/site.css"  #: under the theme's static folder, as the feature files are
 BOOT_SCRIPT = os.path.join("inline", "boot.js")
 #: The theme's files that only pages using a feature load ("css/tabs.css"), under its static folder.
 FEATURE_FILES = tuple(path for paths in ASSETS.values() for path in paths)
+#: How pages get the theme's stylesheets (the setting ``THEME_STYLESHEETS``): "inline" (the
+#: default) puts each in the page in a <style> its hash allows, so the first paint needs no
+#: request beyond the HTML; "linked" links the files, which a browser caches but must fetch
+#: before it paints anything (benchmarks/README.md compares both).
+STYLESHEET_DELIVERIES = ("inline", "linked")
+DELIVERY_SETTING = "THEME_STYLESHEETS"
 
 
 @dataclasses.dataclass(frozen=True)
 class ThemeAssets:
-    stylesheet: str  #: the full site.css as written to the output
-    version: str  #: a short hash of it, for cache-busting URLs
+    #: each stylesheet ("css/site.css", then "css/tabs.css"...) -> its text as written and inlined
+    stylesheets: dict[str, str]
+    #: each of those and each feature script ("js/tabs.js") -> a short hash, for cache-busting URLs
+    versions: dict[str, str]
+    #: each stylesheet -> "sha256-...", for a Content-Security-Policy that allows it inline
+    style_hashes: dict[str, str]
     boot_script: str
     boot_script_hash: str  #: "sha256-...", for the Content-Security-Policy
-    #: each feature stylesheet ("css/tabs.css") -> its text as written to the output
-    feature_stylesheets: dict[str, str] = dataclasses.field(default_factory=dict)
-    #: each feature file ("css/tabs.css", "js/tabs.js") -> a short hash of it, for cache-busting URLs
-    feature_versions: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    @property
+    def stylesheet(self) -> str:
+        """The stylesheet every page has."""
+        return self.stylesheets[STYLESHEET]
 
 
 def make_assets(theme_path: str, light_style: str, dark_style: str) -> ThemeAssets:
     with open(os.path.join(theme_path, "static", STYLESHEET), encoding="utf-8") as css:
-        stylesheet = minify_css(css.read() + "\n" + highlight_css(light_style, dark_style))
-    with open(os.path.join(theme_path, BOOT_SCRIPT), encoding="utf-8") as js:
-        boot = js.read().strip()
-    digest = base64.b64encode(hashlib.sha256(boot.encode()).digest()).decode()
-    stylesheets, versions = feature_files(theme_path)
-    return ThemeAssets(stylesheet, _version(stylesheet), boot, f"sha256-{digest}", stylesheets, versions)
-
-
-def feature_files(theme_path: str) -> tuple[dict[str, str], dict[str, str]]:
-    """The feature stylesheets as written (minified, tab positions spelled out), and every feature file's version."""
-    stylesheets, versions = {}, {}
+        stylesheets = {STYLESHEET: minify_css(css.read() + "\n" + highlight_css(light_style, dark_style))}
+    versions = {STYLESHEET: _version(stylesheets[STYLESHEET])}
     for path in FEATURE_FILES:
         with open(os.path.join(theme_path, "static", path), encoding="utf-8") as file:
             text = file.read()
         if path.endswith(".css"):
             text = stylesheets[path] = expand_positions(minify_css(text), TABS_PER_SET)
         versions[path] = _version(text)
-    return stylesheets, versions
+    for path, text in stylesheets.items():
+        if "</" in text:  # would end the <style> element it is inlined in
+            raise ValueError(f"{path} has '</', which cannot be inlined in a <style> element")
+    with open(os.path.join(theme_path, BOOT_SCRIPT), encoding="utf-8") as js:
+        boot = js.read().strip()
+    hashes = {path: csp_hash(text) for path, text in stylesheets.items()}
+    return ThemeAssets(stylesheets, versions, hashes, boot, csp_hash(boot))
+
+
+def csp_hash(text: str) -> str:
+    """The source expression a Content-Security-Policy allows an inline <script> or <style> by."""
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
 
 
 def _version(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:10]
 
 
+def check_stylesheet_delivery(settings, log: ProblemLog, settings_file: str = "") -> None:
+    """``THEME_STYLESHEETS`` ("inline" when not set) is one of :data:`STYLESHEET_DELIVERIES`."""
+    value = settings.setdefault(DELIVERY_SETTING, STYLESHEET_DELIVERIES[0])
+    if value not in STYLESHEET_DELIVERIES:
+        choices = " or ".join(f'"{choice}"' for choice in STYLESHEET_DELIVERIES)
+        log.add(settings_file, DELIVERY_SETTING, f"{value!r}: set it to {choices}")
+
+
 def use_theme_assets(settings) -> ThemeAssets:
     """Make the theme's assets and give the templates what they read of them (``initialized``)."""
     assets = make_assets(settings["THEME"], settings["PYGMENTS_LIGHT_STYLE"], settings["PYGMENTS_DARK_STYLE"])
-    settings["THEME_ASSET_VERSION"] = assets.version
-    settings["THEME_FEATURE_VERSIONS"] = assets.feature_versions  # "css/tabs.css" -> version
+    settings["THEME_STYLES"] = {path: Markup(text) for path, text in assets.stylesheets.items()}  # trusted theme files
+    settings["THEME_STYLE_HASHES"] = assets.style_hashes
+    settings["THEME_ASSET_VERSIONS"] = assets.versions
     settings["THEME_BOOT_SCRIPT"] = Markup(assets.boot_script)  # trusted theme file, inlined as is
     settings["THEME_BOOT_SCRIPT_HASH"] = assets.boot_script_hash
     return assets
 
 
-def write_stylesheet(assets: ThemeAssets, output_path: str, static_dir: str) -> None:
-    """Write the stylesheet into the site's theme folder (``finalized``: over the theme's own copy)."""
-    with open(os.path.join(output_path, static_dir, STYLESHEET), "w", encoding="utf-8") as file:
-        file.write(assets.stylesheet)
-
-
-def write_feature_stylesheets(assets: ThemeAssets, output_path: str, static_dir: str) -> None:
-    """Write the feature stylesheets over the theme's own copies (``finalized``), as :func:`write_stylesheet`."""
-    for path, text in assets.feature_stylesheets.items():
+def write_stylesheets(assets: ThemeAssets, output_path: str, static_dir: str) -> None:
+    """Write the stylesheets as built over the theme's own copies (``finalized``), for linked delivery."""
+    for path, text in assets.stylesheets.items():
         with open(os.path.join(output_path, static_dir, path), "w", encoding="utf-8") as file:
             file.write(text)
 

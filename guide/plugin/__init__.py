@@ -17,7 +17,7 @@ from pelican import signals
 from guide.build import memo, parallel_read
 from guide.build.preview import reuse_static_links, writer_for
 from guide.build.sitemap import write_sitemap
-from guide.build.theme_assets import use_theme_assets, write_feature_stylesheets, write_stylesheet
+from guide.build.theme_assets import check_stylesheet_delivery, use_theme_assets, write_stylesheets
 from guide.build_state import build_state
 from guide.content.chapters import check_nav_limit
 from guide.content.choices import load_icons
@@ -43,6 +43,7 @@ def on_initialized(pelican) -> None:
     state = build_state(settings)
     memo.next_build()
     check_nav_limit(settings, state.problems, state.settings_file)  # how many entries a sidebar lists
+    check_stylesheet_delivery(settings, state.problems, state.settings_file)  # inline (default) or linked
     apply_tree_settings(settings, state.problems)  # guide.toml, pages/NN-name/_chapter.md: chapters, code policy
     apply_draft_settings(settings)  # drafts: written by `invoke serve` only, at their future URL
     confine_snippets(settings)  # a site that turns Snippets on reads only its content folder
@@ -74,8 +75,7 @@ def on_all_generators_finalized(generators) -> None:
 def on_finalized(pelican) -> None:
     """Write what needs the whole site: the stylesheet with generated highlighting, the sitemap."""
     settings, state = pelican.settings, build_state(pelican.settings)
-    write_stylesheet(state.theme_assets, pelican.output_path, settings["THEME_STATIC_DIR"])
-    write_feature_stylesheets(state.theme_assets, pelican.output_path, settings["THEME_STATIC_DIR"])
+    write_stylesheets(state.theme_assets, pelican.output_path, settings["THEME_STATIC_DIR"])
     write_sitemap(state.site_index, pelican.output_path, settings["SITEURL"])
 
 

@@ -21,11 +21,13 @@ LIGHTHOUSE = NODE_MODULES / "lighthouse" / "cli" / "index.js"
 #: Pages `invoke audit` and `invoke screenshots` look at: the home page and two guide pages.
 AUDIT_PAGES = ["index.html", "websocket-protocol.html", "nginx-websocket-proxy.html"]
 LIGHTHOUSE_CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+#: The paint timings reported beside the scores (ms, Lighthouse's simulated slow 4G on mobile).
+LIGHTHOUSE_TIMINGS = {"FCP ms": "first-contentful-paint", "LCP ms": "largest-contentful-paint"}
 
 
 def lighthouse(base: str, folder: str | os.PathLike, pages: list[str], reports: str | os.PathLike) -> list[dict]:
     """Run Lighthouse on each page of the site served at ``base`` from ``folder``, mobile and
-    desktop; write the HTML and JSON reports; return the scores."""
+    desktop; write the HTML and JSON reports; return the scores and paint timings."""
     chromium = chromium_path()
     if not chromium or not LIGHTHOUSE.is_file():
         raise SystemExit("Lighthouse needs Chromium (apt-get install chromium) and node_modules (npm ci --ignore-scripts)")
@@ -53,12 +55,13 @@ def lighthouse(base: str, folder: str | os.PathLike, pages: list[str], reports: 
                 continue
             result = json.loads(Path(f"{stem}.report.json").read_text())
             scores = {name: round(100 * (result["categories"][name]["score"] or 0)) for name in LIGHTHOUSE_CATEGORIES}
-            rows.append({"page": page, "form": form, **scores})
+            timings = {name: round(result["audits"][audit]["numericValue"]) for name, audit in LIGHTHOUSE_TIMINGS.items()}
+            rows.append({"page": page, "form": form, **scores, **timings})
     return rows
 
 
 def score_table(rows: list[dict]) -> str:
-    header = ["page", "form", *LIGHTHOUSE_CATEGORIES]
+    header = ["page", "form", *LIGHTHOUSE_CATEGORIES, *LIGHTHOUSE_TIMINGS]
     lines = [" | ".join(header), " | ".join("---" for _ in header)]
     for row in rows:
         cells = (

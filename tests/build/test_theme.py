@@ -8,7 +8,9 @@ import shutil
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import FIXTURE_SITE, ROOT, build_site
+from guide.build.runner import BuildFailed
+from guide.build.theme_assets import csp_hash
+from helpers import FIXTURE_SITE, ROOT, build_site, tree_digest
 
 pytestmark = pytest.mark.build
 PAGES = ["home.html", "second.html", "third.html"]
@@ -209,6 +211,34 @@ def test_scripts_are_deferred_and_the_inline_one_only_restores_the_theme(built):
     assert external and all(s.has_attr("defer") or s.get("type") == "module" for s in external)
     [inline] = [s for s in page.find_all("script") if not s.get("src") and s.get("type") != "application/ld+json"]
     assert inline.string == (ROOT / "theme/inline/boot.js").read_text().strip()
+
+
+def test_the_stylesheet_is_inline_and_allowed_by_its_hash_alone(built):
+    """No render-blocking request: the first paint needs only the HTML (THEME_STYLESHEETS = "inline")."""
+    page = soup(built / "home.html")
+    [style] = page.find_all("style")
+    assert style.string == (built / "theme/css/site.css").read_text(encoding="utf-8")
+    policy = page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+    assert f"style-src 'self' '{csp_hash(style.string)}';" in policy
+    assert "unsafe-inline" not in policy
+    assert not page.find_all("link", rel="stylesheet")
+
+
+def test_linked_stylesheets_are_cached_files_and_the_policy_allows_no_inline_style(tmp_path):
+    build_site(FIXTURE_SITE, tmp_path / "out", overrides={"THEME_STYLESHEETS": "linked"})
+    page = soup(tmp_path / "out" / "home.html")
+    assert not page.find_all("style")
+    [link] = page.find_all("link", rel="stylesheet")
+    assert re.fullmatch(r"/theme/css/site\.css\?v=\w{10}", link["href"])
+    assert "style-src 'self';" in page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+
+
+def test_an_unknown_stylesheet_delivery_is_named_and_keeps_the_output(site_copy, previous_output):
+    before = tree_digest(previous_output)
+    with pytest.raises(BuildFailed) as failure:
+        build_site(site_copy, previous_output, overrides={"THEME_STYLESHEETS": "inlined"})
+    assert "pelicanconf.py: THEME_STYLESHEETS: 'inlined': set it to \"inline\" or \"linked\"" in failure.value.report()
+    assert tree_digest(previous_output) == before
 
 
 def test_highlighting_css_is_generated_for_light_and_dark(built):

@@ -1,7 +1,8 @@
-"""Callouts and tabs load their stylesheets (and the tabs script) only on the pages that use them.
+"""Callouts and tabs bring their stylesheets (and the tabs script) only to the pages that use them.
 
-Unit tests read the HTML the project's own Markdown settings write; the build tests check the
-links in a built site: every-feature.md links all three files, every other page none.
+Unit tests read the HTML the project's own Markdown settings write; the build tests check a built
+site: every-feature.md has all three files (the stylesheets inlined, each allowed by its hash in
+the page's Content-Security-Policy), every other page none.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from helpers import EVERY_FEATURE, FIXTURE_SITE, ROOT, add_every_feature_chapter
 from markdown import Markdown
 
 import pelicanconf
-from guide.build.theme_assets import expand_positions, make_assets
+from guide.build.theme_assets import csp_hash, expand_positions, make_assets
 from guide.content.page_features import (
     CALLOUTS,
     TABS,
@@ -102,7 +103,7 @@ def test_selectors_with_n_are_written_for_every_tab_position():
 
 def test_the_tabs_stylesheet_switches_every_position_and_no_more():
     assets = make_assets(str(ROOT / "theme"), "xcode", "lightbulb")
-    tabs_css = assets.feature_stylesheets["css/tabs.css"]
+    tabs_css = assets.stylesheets["css/tabs.css"]
     assert "(N)" not in tabs_css
     for n in range(1, TABS_PER_SET + 1):
         shown = f".tabbed-set>input:nth-child({n}):checked~.tabbed-content>:nth-child({n})"
@@ -110,8 +111,8 @@ def test_the_tabs_stylesheet_switches_every_position_and_no_more():
         assert shown in tabs_css, n
         assert focused in tabs_css, n
     assert f"nth-child({TABS_PER_SET + 1})" not in tabs_css
-    assert set(assets.feature_versions) == FEATURE_FILES
-    assert "/*" not in assets.feature_stylesheets["css/callouts.css"]  # minified like site.css
+    assert set(assets.versions) == FEATURE_FILES | {"css/site.css"}
+    assert "/*" not in assets.stylesheets["css/callouts.css"]  # minified like site.css
 
 
 def test_the_stylesheet_every_page_loads_stays_under_4_kib_gzipped():
@@ -126,15 +127,26 @@ def test_the_stylesheet_every_page_loads_stays_under_4_kib_gzipped():
 # --- In a built site ---------------------------------------------------------------------------
 
 
-def linked_files(page: Path) -> dict[str, str]:
-    """The theme files a page links (stylesheets and scripts): path under theme/ -> its ?v= version."""
+THEME_ASSETS = make_assets(str(ROOT / "theme"), pelicanconf.PYGMENTS_LIGHT_STYLE, pelicanconf.PYGMENTS_DARK_STYLE)
+STYLESHEET_BY_HASH = {digest: path for path, digest in THEME_ASSETS.style_hashes.items()}
+
+
+def theme_files(page: Path) -> dict[str, str]:
+    """The theme files a page has: each inlined stylesheet (path -> its CSP hash, which the page's
+    policy must list) and each script (path under theme/ -> its ?v= version)."""
     html = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-    urls = [link["href"] for link in html.find_all("link", rel="stylesheet")]
-    urls += [script["src"] for script in html.find_all("script", src=True)]
+    policy = html.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+    allowed_styles = re.search(r"style-src ([^;]*)", policy).group(1).split()
     found = {}
-    for url in urls:
-        match = re.fullmatch(r"/theme/([^?]+)(?:\?v=(\w+))?", url)
-        assert match, f"{page.name}: unexpected asset URL {url}"
+    for style in html.find_all("style"):
+        digest = csp_hash(style.string)
+        assert f"'{digest}'" in allowed_styles, f"{page.name}: an inline style its CSP does not allow"
+        found[STYLESHEET_BY_HASH[digest]] = digest
+    assert len(allowed_styles) == 1 + len(found), f"{page.name}: {allowed_styles}"  # 'self' and theirs, no more
+    assert not html.find_all("link", rel="stylesheet"), f"{page.name}: a render-blocking stylesheet"
+    for script in html.find_all("script", src=True):
+        match = re.fullmatch(r"/theme/([^?]+)(?:\?v=(\w+))?", script["src"])
+        assert match, f"{page.name}: unexpected script URL {script['src']}"
         found[match.group(1)] = match.group(2)
     return found
 
@@ -156,8 +168,8 @@ def built(tmp_path_factory) -> Path:
 
 
 @pytest.mark.build
-def test_only_pages_with_callouts_or_tabs_link_their_files(built):
-    links = {page.relative_to(built).as_posix(): linked_files(page) for page in sorted(built.rglob("*.html"))}
+def test_only_pages_with_callouts_or_tabs_have_their_files(built):
+    links = {page.relative_to(built).as_posix(): theme_files(page) for page in sorted(built.rglob("*.html"))}
     assert set(links["every-feature.html"]) >= FEATURE_FILES
     assert "css/callouts.css" in links["blog/notes.html"]
     assert "css/tabs.css" not in links["blog/notes.html"]
@@ -171,11 +183,12 @@ def test_only_pages_with_callouts_or_tabs_link_their_files(built):
 
 
 @pytest.mark.build
-def test_linked_files_are_written_minified_and_versioned_by_their_bytes(built):
-    versions = linked_files(built / "every-feature.html")
-    for path in FEATURE_FILES:
-        written = (built / "theme" / path).read_bytes()
-        assert versions[path] == hashlib.sha256(written).hexdigest()[:10], path
+def test_the_files_are_written_as_inlined_and_versioned_by_their_bytes(built):
+    """The stylesheets are also written as files (for THEME_STYLESHEETS = "linked"), minified."""
+    files = theme_files(built / "every-feature.html")
+    assert files["js/tabs.js"] == hashlib.sha256((built / "theme/js/tabs.js").read_bytes()).hexdigest()[:10]
+    for path in ("css/site.css", "css/callouts.css", "css/tabs.css"):
+        assert csp_hash((built / "theme" / path).read_text(encoding="utf-8")) == files[path], path
     tabs_css = (built / "theme" / "css" / "tabs.css").read_text(encoding="utf-8")
     assert "(N)" not in tabs_css
     assert "nth-child(2):checked" in tabs_css
