@@ -549,6 +549,10 @@ def icons(c):
 # share at the same version (and `build` after `test` installs nothing).
 LOCK_EXTRAS = {"test": ("test", "examples", "audit", "lint"), "build": (), "lint": ("lint",), "icons": ("icons",)}
 PIP_TOOLS = "pip-tools==7.6.2"  # what writes the locks: pinned here, as no lock can hold it
+#: The Python that writes the locks: Debian 12's, the oldest the quick start promises. A lock
+#: written by a later 3.11 drops what only older patch releases need (redis's async-timeout is
+#: for Python < 3.11.3) and may pin releases that do not install on 3.11.2 (pymdown-extensions 13).
+LOCK_PYTHON = (3, 11, 2)
 PIP_COMPILE = [
     "--quiet", "--generate-hashes", "--strip-extras",
     "--allow-unsafe", "--all-build-deps",  # setuptools too: the bootstrap builds the project offline
@@ -559,6 +563,7 @@ PIP_COMPILE = [
 @task(help={"upgrade": "Move every package to the newest release pyproject.toml allows (default: keep the locked ones)"})
 def lock(c, upgrade=False):
     """Refresh requirements/*.txt from pyproject.toml: every package, with its hashes, for this Python on Linux."""
+    _check_lock_python(sys.version_info[:3])
     _install_pip_tools(c)
     before = {profile: _read(_lock_path(profile)) for profile in LOCK_EXTRAS}
     try:
@@ -569,6 +574,17 @@ def lock(c, upgrade=False):
         raise
     changed = [f"{LOCKS}/{profile}.txt" for profile in LOCK_EXTRAS if _read(_lock_path(profile)) != before[profile]]
     print(f"Refreshed: {', '.join(changed)}." if changed else "The locks were up to date.")
+
+
+def _check_lock_python(version: tuple[int, int, int]) -> None:
+    if tuple(version) != LOCK_PYTHON:
+        wanted, this = ".".join(map(str, LOCK_PYTHON)), ".".join(map(str, version))
+        raise Exit(
+            f"The locks are written with Python {wanted} (Debian 12's /usr/bin/python3), not {this}: a newer one drops "
+            f"packages that {wanted} needs. Run: /usr/bin/python3 -m venv /tmp/lock-venv && "
+            "/tmp/lock-venv/bin/pip install -r requirements/test.txt && /tmp/lock-venv/bin/invoke lock",
+            code=2,
+        )
 
 
 def _compile_lock(profile, extras, upgrade):

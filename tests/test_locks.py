@@ -141,3 +141,15 @@ def test_the_bootstrap_installs_only_what_the_tasks_need(argv, profiles):
     tasks = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tasks)
     assert tasks._profiles_for(argv) == profiles
+
+
+def test_the_lock_task_refuses_any_python_but_the_oldest_supported():
+    spec = importlib.util.spec_from_file_location("tasks_under_test", ROOT / "tasks.py")
+    tasks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tasks)
+    tasks._check_lock_python(tasks.LOCK_PYTHON)  # the one it accepts
+    with pytest.raises(tasks.Exit) as refused:
+        tasks._check_lock_python((3, 11, 7))
+    assert "Python 3.11.2" in str(refused.value.message)
+    assert "not 3.11.7" in str(refused.value.message)
+    assert refused.value.code == 2
