@@ -100,6 +100,12 @@ CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 CACHE_PATH = "cache"
 
+# Social cards: a 1200x630 PNG per page and post (title, chapter, site name, logo), named by each
+# page's og:image; the other pages share the site's card. Drawn with Pillow in the theme's own
+# font (theme/fonts/) and kept in CACHE_PATH/social-cards, so a rebuild draws only what changed
+# (guide/build/social_cards.py). False: no cards, and link previews are the small summary.
+SOCIAL_CARDS = True
+
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 
 # The theme's stylesheets, inlined in each page (allowed by their hashes in the page's CSP) so the

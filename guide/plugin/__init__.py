@@ -17,6 +17,7 @@ from pelican import signals
 from guide.build import memo, parallel_read
 from guide.build.preview import reuse_static_links, writer_for
 from guide.build.sitemap import write_sitemap
+from guide.build.social_cards import finish_cards, start_cards
 from guide.build.theme_assets import check_stylesheet_delivery, use_theme_assets, write_stylesheets
 from guide.build_state import build_state
 from guide.content.chapters import check_nav_limit
@@ -69,14 +70,16 @@ def on_all_generators_finalized(generators) -> None:
     add_page_details(index.pages, icons, settings)
     add_feature_assets(index.pages + index.posts, state.problems)  # callouts.css, tabs.css: only where used
     context.update(site_context(index, settings))
+    context.update(start_cards(index, settings))  # social cards: drawn while Pelican writes the pages
     state.site_index = index
 
 
 def on_finalized(pelican) -> None:
-    """Write what needs the whole site: the stylesheet with generated highlighting, the sitemap."""
+    """Write what needs the whole site: the stylesheet with generated highlighting, the sitemap, the social cards."""
     settings, state = pelican.settings, build_state(pelican.settings)
     write_stylesheets(state.theme_assets, pelican.output_path, settings["THEME_STATIC_DIR"])
     write_sitemap(state.site_index, pelican.output_path, settings["SITEURL"])
+    finish_cards(settings, pelican.output_path)  # cards/*.png, from the cache (CACHE_PATH)
 
 
 def register() -> None:

@@ -201,7 +201,8 @@ def test_head_carries_description_canonical_and_social_tags(built):
     assert head.find("link", rel="canonical")["href"] == "/second.html"
     assert head.find("meta", property="og:title")["content"] == "Second page"
     assert head.find("meta", property="og:description")["content"] == description
-    assert head.find("meta", attrs={"name": "twitter:card"})["content"] == "summary"
+    assert head.find("meta", attrs={"name": "twitter:card"})["content"] == "summary_large_image"  # its social card
+    assert head.find("meta", property="og:image")["content"].startswith("/cards/second.png?v=")
     assert head.find("link", rel="icon")["href"].endswith(".svg")
 
 
