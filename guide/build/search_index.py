@@ -13,8 +13,11 @@ from guide.problems import ProblemLog
 
 
 def start_search_index(site: str) -> subprocess.Popen:
-    """Pagefind indexes the staged site (pages marked data-pagefind-body) into site/pagefind/."""
-    command = [sys.executable, "-m", "pagefind", "--site", site, "--silent"]
+    """Pagefind indexes the staged site (pages marked data-pagefind-body) into site/pagefind/.
+
+    The headings' "#" permalinks are left out, so a result reads "A heading", not "A heading#".
+    """
+    command = [sys.executable, "-m", "pagefind", "--site", site, "--silent", "--exclude-selectors", ".headerlink"]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

@@ -4,7 +4,9 @@
   render-blocking) <= 14 KiB, and nothing render-blocking at all: the page paints after the first
   round trip of a new TCP connection (10 segments of about 1,460 bytes), at any length;
 - whole first load, images and deferred scripts included, <= 50 KiB;
-- the theme's JavaScript together <= 6 KiB, all of it deferred or a module;
+- the JavaScript a page loads before any tool is opened (its scripts, inline ones too, and the
+  modules they import) <= 6 KiB, all of it deferred or a module; the search dialog's files, which
+  load when it opens, <= 4 KiB each, and no page asks for them at load;
 - no request to any other host.
 
 How a page is weighed is :mod:`guide.site_tools.page_weight` (tested in tests/site_tools/).
@@ -12,13 +14,14 @@ How a page is weighed is :mod:`guide.site_tools.page_weight` (tested in tests/si
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 
-from guide.site_tools.page_weight import gzipped_size, page_weight
+from guide.site_tools.page_weight import gzipped_size, local_file, page_weight
 from helpers import ROOT, build_site
 
 pytestmark = pytest.mark.build
@@ -27,6 +30,11 @@ KIB = 1024
 FIRST_SCREEN_BUDGET = 14 * KIB
 WHOLE_BUDGET = 50 * KIB
 SCRIPT_BUDGET = 6 * KIB
+ON_DEMAND_BUDGET = 4 * KIB
+#: The search dialog's files, under the theme's folder: site.js imports the dialog when it opens.
+ON_DEMAND = ("js/search-dialog.js", "js/search-client.js", "js/search-worker.js", "css/search-dialog.css")
+#: A module's static import of a sibling file: `import { search } from "./search-client.js";`
+STATIC_IMPORT = re.compile(r"""^\s*import\s[^"'\n]*["'](\.{1,2}/[^"'\n]+)["']""")
 
 
 @pytest.fixture(scope="module")
@@ -61,13 +69,50 @@ def test_the_longest_page_is_weighed_by_its_first_screen_not_its_length(site):
     assert weight.first_screen < gzipped_size(longest.read_bytes()) / 2, f"{longest.name}: {weight}"
 
 
-def test_theme_javascript_is_small_and_never_blocks_rendering(site):
-    scripts = sorted((site / "theme" / "js").glob("*.js"))
-    total = sum(gzipped_size(script.read_bytes()) for script in scripts)
-    assert scripts and total <= SCRIPT_BUDGET, f"{total} bytes of JavaScript"
+def script_files_at_load(site: Path, page: Path) -> list[Path]:
+    """The script files a page requests as it loads, and every file those import statically."""
+    weight = page_weight(site, page)
+    found = [local_file(site, url).resolve() for url in weight.blocking + weight.requests if urlsplit(url).path.endswith(".js")]
+    for script in found:  # the list grows as imports are found
+        for line in script.read_text(encoding="utf-8").splitlines():
+            imported = STATIC_IMPORT.match(line)
+            if imported and (script.parent / imported.group(1)).resolve() not in found:
+                found.append((script.parent / imported.group(1)).resolve())
+    return found
+
+
+def inline_scripts(page: Path) -> list[str]:
+    """The page's inline JavaScript (the boot script), not its data blocks (JSON-LD, speculation rules)."""
+    scripts = BeautifulSoup(page.read_text(), "html.parser").find_all("script", src=False)
+    return [script.string or "" for script in scripts if script.get("type") in (None, "", "module", "text/javascript")]
+
+
+def javascript_at_load(site: Path, page: Path) -> int:
+    files = sum(gzipped_size(file.read_bytes()) for file in script_files_at_load(site, page))
+    return files + sum(gzipped_size(text.encode()) for text in inline_scripts(page))
+
+
+def test_each_page_loads_little_javascript_before_a_tool_opens_and_none_that_blocks(site):
+    totals = {page.relative_to(site).as_posix(): javascript_at_load(site, page) for page in all_pages(site)}
+    heaviest = max(totals, key=lambda name: totals[name])
+    assert totals["search.html"] > totals["index.html"], "search.js and the module it imports are counted"
+    assert totals[heaviest] <= SCRIPT_BUDGET, f"{heaviest}: {totals[heaviest]} bytes of JavaScript before any tool opens"
     for page in all_pages(site):
         for script in BeautifulSoup(page.read_text(), "html.parser").find_all("script", src=True):
             assert script.has_attr("defer") or script.get("type") == "module", f"{page.name}: {script}"
+
+
+def test_the_search_dialogs_files_are_small_and_no_page_loads_them_before_it_opens(site):
+    theme = site / "theme"
+    sizes = {path: gzipped_size((theme / path).read_bytes()) for path in ON_DEMAND}
+    over = {path: size for path, size in sizes.items() if size > ON_DEMAND_BUDGET}
+    assert not over, f"over {ON_DEMAND_BUDGET} bytes gzip: {over}"
+    dialog_only = {(theme / path).resolve() for path in ON_DEMAND if path != "js/search-client.js"}
+    engine = (theme / "js" / "search-client.js").resolve()  # search.html's too: the engine both share
+    for page in all_pages(site):
+        loaded = set(script_files_at_load(site, page)) & (dialog_only | ({engine} if page.name != "search.html" else set()))
+        assert not loaded, f"{page.name} loads {sorted(map(str, loaded))} before the dialog opens"
+        assert "search-dialog" not in page.read_text(), f"{page.name} names a file of the dialog"
 
 
 def test_no_page_requests_another_host(site):

@@ -1,39 +1,35 @@
-// The search page: loads Pagefind only here, only once a query is typed or given in ?q=.
-const script = document.currentScript || document.querySelector("script[data-pagefind]");
+// The search page (search.html), for a query typed here or given in ?q=: the dialog's engine
+// (search-client.js, Pagefind in a worker), with every page found listed. Without JavaScript
+// the page says so and points to the table of contents.
+import { search } from "./search-client.js";
+
+const base = document.querySelector("script[data-base]").dataset.base;
 const form = document.querySelector(".search-page-form");
 const input = document.getElementById("search-query");
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
-let pagefind;
+const SECTIONS = 3; // headings listed under each page
 
-async function engine() {
-  if (!pagefind) {
-    const here = document.querySelector("script[data-pagefind]");
-    pagefind = await import(here.dataset.pagefind + "pagefind.js");
-    await pagefind.options({ baseUrl: here.dataset.base });
-  }
-  return pagefind;
+function link(url, text, className) {
+  const a = document.createElement("a");
+  a.href = url;
+  a.textContent = text;
+  if (className) a.className = className;
+  return a;
 }
 
-function item(result) {
+function item(page) {
   const li = document.createElement("li");
-  const title = document.createElement("a");
-  title.href = result.url;
-  title.className = "result-title";
-  title.textContent = result.meta.title || result.url;
-  li.appendChild(title);
+  li.appendChild(link(page.url, page.title, "result-title"));
   const excerpt = document.createElement("p");
-  excerpt.innerHTML = result.excerpt; // Pagefind escapes the text and adds only <mark>
+  excerpt.innerHTML = page.excerpt; // Pagefind escapes the text and adds only <mark>
   li.appendChild(excerpt);
-  const sections = result.sub_results.filter((sub) => sub.url !== result.url).slice(0, 3);
+  const sections = page.sections.filter((section) => section.url !== page.url).slice(0, SECTIONS);
   if (sections.length) {
     const ul = document.createElement("ul");
-    for (const sub of sections) {
-      const link = document.createElement("a");
-      link.href = sub.url;
-      link.textContent = sub.title;
+    for (const section of sections) {
       const entry = document.createElement("li");
-      entry.appendChild(link);
+      entry.appendChild(link(section.url, section.title));
       ul.appendChild(entry);
     }
     li.appendChild(ul);
@@ -48,12 +44,15 @@ async function run(query) {
     return;
   }
   status.textContent = "Searching…";
-  const search = await (await engine()).search(query);
-  const results = await Promise.all(search.results.slice(0, 10).map((r) => r.data()));
-  list.replaceChildren(...results.map(item));
-  status.textContent = results.length
-    ? `${search.results.length} page${search.results.length === 1 ? "" : "s"} found for “${query}”.`
-    : `Nothing found for “${query}”. Try fewer or other words.`;
+  try {
+    const { total, pages } = await search(query, base);
+    list.replaceChildren(...pages.map(item));
+    status.textContent = total
+      ? `${total} page${total === 1 ? "" : "s"} found for “${query}”.`
+      : `Nothing found for “${query}”. Try fewer or other words.`;
+  } catch {
+    status.textContent = "Search could not load. Reload the page to try again.";
+  }
 }
 
 form.addEventListener("submit", (event) => {

@@ -73,4 +73,27 @@
     });
     head.appendChild(button);
   });
+
+  // Search as you type: clicking or typing in the header's field, "/" or Ctrl/Cmd+K open the
+  // dialog, a module loaded only then (search-dialog.js). Without JavaScript the form opens search.html.
+  var field = document.getElementById("search-box");
+  var dialog = new URL("search-dialog.js", document.currentScript.src).href;
+  function openSearch(event) {
+    if (event) event.preventDefault();
+    var opener = document.activeElement;
+    field.focus({ preventScroll: true }); // what the reader types while the dialog loads lands here, then moves
+    import(dialog).then(function (search) { search.open(opener); });
+  }
+  if (field) {
+    field.setAttribute("aria-keyshortcuts", "/ Control+K Meta+K");
+    field.addEventListener("click", openSearch);
+    field.addEventListener("input", function () { openSearch(); });
+    field.form.addEventListener("submit", openSearch);
+    document.addEventListener("keydown", function (event) {
+      var key = event.key || ""; // autofill sends keydown events without a key
+      var typing = event.target.closest && event.target.closest("input, textarea, select, [contenteditable]");
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && key.toLowerCase() === "k") openSearch(event);
+      else if (key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) openSearch(event);
+    });
+  }
 })();
