@@ -7,7 +7,9 @@ saved theme without a flash. The stylesheets, ``site.css`` and the ones only som
 (callouts, tabs: :mod:`guide.content.page_features`), are minified and, by default, inlined in
 each page that uses them, so the first paint needs nothing but the HTML; like the boot script,
 each is allowed by its hash in the Content-Security-Policy, never by ``unsafe-inline``. In
-``tabs.css`` a selector written with ``:nth-child(N)`` is written once per tab position.
+``tabs.css`` a selector written with ``:nth-child(N)`` is written once per tab position. The
+speculation rules (:func:`speculation_rules`) that let Chromium prefetch a guide page from a
+hovered link are inline JSON, allowed by their hash the same way.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from __future__ import annotations
 import base64
 import dataclasses
 import hashlib
+import json
 import os
 import re
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 from pygments.style import StyleMeta
@@ -99,7 +103,24 @@ def use_theme_assets(settings) -> ThemeAssets:
     settings["THEME_ASSET_VERSIONS"] = assets.versions
     settings["THEME_BOOT_SCRIPT"] = Markup(assets.boot_script)  # trusted theme file, inlined as is
     settings["THEME_BOOT_SCRIPT_HASH"] = assets.boot_script_hash
+    rules = speculation_rules(settings.get("SITEURL", ""))
+    settings["THEME_SPECULATION_RULES"] = Markup(rules)  # json.dumps of our own data: no "</"
+    settings["THEME_SPECULATION_RULES_HASH"] = csp_hash(rules)
     return assets
+
+
+def speculation_rules(siteurl: str) -> str:
+    """The <script type="speculationrules"> JSON: prefetch the guide's pages a reader is about to open.
+
+    Document rules: any link on the page to an ``.html`` page under the site's path (so no
+    feed, no Pagefind file, nothing outside a site published under a sub-path) except the
+    search page, whose WebAssembly is not worth fetching on a hover. "moderate" eagerness is
+    Chromium's hover (200 ms) or pointer-down, and it keeps at most two such prefetches.
+    ``theme/static/js/reader.js`` does the same for browsers without speculation rules.
+    """
+    base = urlsplit(siteurl).path.rstrip("/") + "/"
+    where = {"and": [{"href_matches": base + "*.html"}, {"not": {"href_matches": [base + "search.html", base + "pagefind/*"]}}]}
+    return json.dumps({"prefetch": [{"where": where, "eagerness": "moderate"}]}, separators=(",", ":"))
 
 
 def write_stylesheets(assets: ThemeAssets, output_path: str, static_dir: str) -> None:

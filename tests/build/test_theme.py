@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 
@@ -210,8 +211,19 @@ def test_scripts_are_deferred_and_the_inline_one_only_restores_the_theme(built):
     page = soup(built / "home.html")
     external = [s for s in page.find_all("script") if s.get("src")]
     assert external and all(s.has_attr("defer") or s.get("type") == "module" for s in external)
-    [inline] = [s for s in page.find_all("script") if not s.get("src") and s.get("type") != "application/ld+json"]
+    data = ("application/ld+json", "speculationrules")  # never run as JavaScript
+    [inline] = [s for s in page.find_all("script") if not s.get("src") and s.get("type") not in data]
     assert inline.string == (ROOT / "theme/inline/boot.js").read_text().strip()
+
+
+def test_speculation_rules_follow_the_content_and_are_allowed_by_their_hash(built):
+    """Data for Chromium's prefetch, after <main> so the first screen's bytes do not carry it."""
+    page = soup(built / "home.html")
+    [rules] = page.find_all("script", type="speculationrules")
+    assert rules.find_previous("main") is not None
+    assert json.loads(rules.string)["prefetch"][0]["where"]["and"][0] == {"href_matches": "/*.html"}
+    policy = page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+    assert f"'{csp_hash(rules.string)}'" in policy.split("script-src", 1)[1].split(";", 1)[0]
 
 
 def test_the_stylesheet_is_inline_and_allowed_by_its_hash_alone(built):
