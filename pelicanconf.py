@@ -117,8 +117,13 @@ THEME_STYLESHEETS = "inline"
 PYGMENTS_LIGHT_STYLE = "xcode"
 PYGMENTS_DARK_STYLE = "lightbulb"
 
-# "Edit this page" and "Source" links, when the repository is known (GitHub Actions sets
+# "Edit this page", "Source" and "Was this page helpful?" links, when the repository is known (GitHub Actions sets
 # GITHUB_REPOSITORY); without one the links are left out rather than pointing nowhere.
 _repository = os.environ.get("GITHUB_REPOSITORY")
 REPO_URL = os.environ.get("REPO_URL") or (f"https://github.com/{_repository}" if _repository else "")
 EDIT_URL = f"{REPO_URL}/edit/main/content" if REPO_URL else ""
+
+# A banner at the top of every page, until the reader dismisses it (remembered in the browser; a
+# new text shows again): one line of plain text in which [text](/page.html) and
+# [text](https://...) are links; "" shows none. guide/content/announcement.py checks it.
+ANNOUNCEMENT = ""

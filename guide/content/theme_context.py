@@ -3,7 +3,10 @@
 Each guide page gets its "what's next" choices (:mod:`guide.content.choices`), its outline
 (:mod:`guide.content.outline`), its "last updated" date (:mod:`guide.content.last_updated`) and
 its source file; the templates' context gets the chapters (:mod:`guide.content.chapters`), the
-guide pages in reading order, the site's index and the copyright year.
+guide pages in reading order, the site's index and the copyright year. Once the chapters are
+known, pages and posts get their reader comforts: breadcrumbs (:mod:`guide.content.breadcrumbs`),
+reading time (:mod:`guide.content.reading_time`) and "was this page helpful?" links
+(:mod:`guide.content.feedback`).
 """
 
 from __future__ import annotations
@@ -12,13 +15,16 @@ import os
 
 from guide import pelican_internals
 from guide.build import memo
+from guide.content.breadcrumbs import add_breadcrumbs
 from guide.content.chapter_files import DESCRIPTIONS_SETTING
 from guide.content.chapters import NAV_LIMIT_SETTING, build_chapters, guide_pages
 from guide.content.choices import resolve_choices
 from guide.content.drafts import is_draft, shows_drafts
+from guide.content.feedback import add_feedback_links
 from guide.content.icons import Icons
 from guide.content.last_updated import last_commit_dates
 from guide.content.outline import outline
+from guide.content.reading_time import add_reading_times
 from guide.content.site_index import SiteIndex
 
 _OUTLINES = memo.Reuse()  #: body HTML -> its outline
@@ -50,3 +56,12 @@ def site_context(index: SiteIndex, settings) -> dict:
         "drafts_shown": any(is_draft(content) for content in index.pages + index.posts),  # their marks' stylesheet
         "site_index": index,
     }
+
+
+def add_reader_comforts(index: SiteIndex, settings) -> None:
+    """Breadcrumbs, reading time and feedback links on every page and post (call after
+    :func:`site_context`, which gives pages their chapters)."""
+    contents = index.pages + index.posts
+    add_breadcrumbs(index.pages, index.posts, settings["SITEURL"])
+    add_reading_times(contents, pelican_internals.body_html)
+    add_feedback_links(contents, settings)

@@ -20,6 +20,7 @@ from guide.build.sitemap import write_sitemap
 from guide.build.social_cards import finish_cards, start_cards
 from guide.build.theme_assets import check_stylesheet_delivery, use_theme_assets, write_stylesheets
 from guide.build_state import build_state
+from guide.content.announcement import apply_announcement
 from guide.content.chapters import check_nav_limit
 from guide.content.choices import load_icons
 from guide.content.dates import check_dates
@@ -30,7 +31,7 @@ from guide.content.page_images import keep_published_links, publish_images_besid
 from guide.content.site_index import SiteIndex
 from guide.content.site_links import absolutize_bodies
 from guide.content.source_files import check_source_files
-from guide.content.theme_context import add_page_details, site_context
+from guide.content.theme_context import add_page_details, add_reader_comforts, site_context
 from guide.content.tree_settings import apply_tree_settings
 from guide.content.validation import check_sources, validate_site
 from guide.markdown.rst_reader import report_docutils_problems, use_guide_rst_reader
@@ -45,6 +46,7 @@ def on_initialized(pelican) -> None:
     memo.next_build()
     check_nav_limit(settings, state.problems, state.settings_file)  # how many entries a sidebar lists
     check_stylesheet_delivery(settings, state.problems, state.settings_file)  # inline (default) or linked
+    apply_announcement(settings, state.problems, state.settings_file)  # the banner's text, escaped, and its key
     apply_tree_settings(settings, state.problems)  # guide.toml, pages/NN-name/_chapter.md: chapters, code policy
     apply_draft_settings(settings)  # drafts: written by `invoke serve` only, at their future URL
     confine_snippets(settings)  # a site that turns Snippets on reads only its content folder
@@ -71,6 +73,7 @@ def on_all_generators_finalized(generators) -> None:
     add_feature_assets(index.pages + index.posts, state.problems)  # callouts.css, tabs.css: only where used
     context.update(site_context(index, settings))
     context.update(start_cards(index, settings))  # social cards: drawn while Pelican writes the pages
+    add_reader_comforts(index, settings)  # breadcrumbs (they need the chapters), reading time, feedback links
     state.site_index = index
 
 

@@ -185,7 +185,7 @@ def test_the_chapters_toc_and_pager_skip_drafts_and_hidden_pages(built):
     assert [a.get_text(strip=True) for a in second.select(".chapters ol a")] == ["Home page of the fixture", "Second page"]
     hidden = soup(built / "hidden-page.html")
     assert hidden.select_one(".pager") is None
-    assert hidden.select_one(".eyebrow") is None
+    assert [crumb.get_text(strip=True) for crumb in hidden.select(".crumbs li")] == ["Home", "A hidden page"]  # no chapter
 
 
 @pytest.mark.build

@@ -1,1 +1,1 @@
-try{var t=localStorage.getItem("theme");if(t==="light"||t==="dark")document.documentElement.dataset.theme=t}catch(e){}
+try{var r=document.documentElement,t=localStorage.getItem("theme");if(t==="light"||t==="dark")r.dataset.theme=t;if(r.dataset.announcement&&localStorage.getItem("announcement")===r.dataset.announcement)r.classList.add("announcement-dismissed")}catch(e){}

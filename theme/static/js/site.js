@@ -35,6 +35,20 @@
     });
   }
 
+  // The announcement: once dismissed it stays away, on every page, until its text (its key) changes;
+  // the boot script hides it before the first paint (partials/announcement.html).
+  var banner = document.querySelector(".announcement");
+  if (banner) {
+    var dismiss = banner.querySelector("button");
+    dismiss.hidden = false;
+    dismiss.addEventListener("click", function () {
+      try { localStorage.setItem("announcement", root.dataset.announcement); } catch (e) { /* private mode: this page only */ }
+      root.classList.add("announcement-dismissed");
+      document.querySelector(".brand").focus();  // the button is gone: focus moves to what followed it
+      announce("Announcement dismissed");
+    });
+  }
+
   // Code blocks and tables wider than the column scroll sideways; keyboard users reach those
   // with Tab and scroll them with the arrow keys, so only the ones that overflow take focus.
   function focusOverflowing() {
