@@ -63,6 +63,32 @@ def test_no_page_scrolls_sideways_on_a_phone(site, new_context):
     assert not watch.problems, "\n".join(watch.problems)
 
 
+#: Chromium's layout shifts since the page started loading, those after a reader's input left out.
+LAYOUT_SHIFT = """() => new Promise(resolve => {
+  let sum = 0;
+  new PerformanceObserver(list => {
+    for (const shift of list.getEntries()) if (!shift.hadRecentInput) sum += shift.value;
+  }).observe({type: "layout-shift", buffered: true});
+  setTimeout(() => resolve(sum), 400);
+})"""
+
+
+@pytest.mark.parametrize("form", ["mobile", "desktop"])
+def test_no_page_shifts_its_layout_as_it_loads(site, new_context, form):
+    """Images carry their size, the theme and the announcement apply before the first paint: shift 0."""
+    context, watch = new_context(viewport=VIEWPORTS[form])
+    page = context.new_page()
+    shifted = {}
+    for name in pages_of(site):
+        watch.where = name
+        load(page, site, name)
+        shift = page.evaluate(LAYOUT_SHIFT)
+        if shift:
+            shifted[name] = round(shift, 4)
+    assert shifted == {}, f"layout shift at {form} size: {shifted}"
+    assert not watch.problems, "\n".join(watch.problems)
+
+
 WIDEST_ELEMENTS = """() => [...document.querySelectorAll('body *')]
   .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
   .slice(-3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ')[0] : ''))"""

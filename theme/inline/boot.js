@@ -1,1 +1,1 @@
-try{var r=document.documentElement,t=localStorage.getItem("theme");if(t==="light"||t==="dark")r.dataset.theme=t;if(r.dataset.announcement&&localStorage.getItem("announcement")===r.dataset.announcement)r.classList.add("announcement-dismissed")}catch(e){}
+var r=document.documentElement;r.classList.add("js");try{var t=localStorage.getItem("theme");if(t==="light"||t==="dark")r.dataset.theme=t;if(r.dataset.announcement&&localStorage.getItem("announcement")===r.dataset.announcement)r.classList.add("announcement-dismissed")}catch(e){}
