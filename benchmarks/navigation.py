@@ -3,7 +3,7 @@
 Issue 15 asks for instant pages: Chromium prefetches a guide page when the reader's pointer
 rests on its link (the speculation rules in ``theme/templates/base.html``). This builds the
 guide once, copies it with the rules stripped from every page (as the theme was before), serves
-both as GitHub Pages does (:func:`benchmarks.page_load.serve_like_github_pages`), and in a fresh
+both as GitHub Pages does (:func:`guide.site_tools.serve.serve_like_github_pages`), and in a fresh
 Chromium profile per navigation opens a page, hovers a link, waits as a reader would, clicks, and
 times the next page from the click: its first contentful paint and its load event. Variants
 alternate; each network (Lighthouse's slow 4G, then none) gets the median of the runs. Each row
@@ -22,9 +22,10 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from benchmarks.page_load import CPU_SLOWDOWN, NETWORK, ROOT, serve_like_github_pages
+from benchmarks.page_load import CPU_SLOWDOWN, NETWORK, ROOT
 from guide.build.runner import build
 from guide.site_tools.chromium import CHROMIUM_ARGS, VIEWPORTS, chromium_path
+from guide.site_tools.serve import serve_like_github_pages
 
 VARIANTS = ("without", "with")  #: speculation rules stripped, as built
 #: (page, the link a reader clicks there): the home page's call to action, then "Next" twice.

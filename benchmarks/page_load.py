@@ -15,18 +15,13 @@ The numbers go in benchmarks/README.md; nothing here is a test.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import functools
-import gzip
-import http.server
 import statistics
 import tempfile
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 from guide.build.runner import build
 from guide.site_tools.chromium import CHROMIUM_ARGS, VIEWPORTS, chromium_path
+from guide.site_tools.serve import serve_like_github_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 VARIANTS = ("inline", "linked")
@@ -35,60 +30,6 @@ VISIT = ("index.html", "websocket-protocol.html", "nginx-websocket-proxy.html")
 #: Lighthouse's "slow 4G" with DevTools throttling (lighthouse-core/config/constants.js).
 NETWORK = {"offline": False, "latency": 562.5, "downloadThroughput": 1474.56 * 1024 / 8, "uploadThroughput": 675 * 1024 / 8}
 CPU_SLOWDOWN = 4
-COMPRESSED = {".html", ".css", ".js", ".svg", ".json", ".xml"}
-
-
-class _GitHubPagesLike(http.server.SimpleHTTPRequestHandler):
-    """Static files with gzip and the ten-minute cache GitHub Pages sends."""
-
-    def log_message(self, *args) -> None:
-        pass
-
-    def end_headers(self) -> None:
-        self.send_header("Cache-Control", "max-age=600")
-        super().end_headers()
-
-    def send_head(self):
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        if path.suffix not in COMPRESSED or "gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file():
-            return super().send_head()
-        body = gzip.compress(path.read_bytes(), compresslevel=9, mtime=0)
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        return _Body(body)
-
-
-class _Body:
-    """What send_head returns: a file-like object do_GET copies to the socket."""
-
-    def __init__(self, data: bytes):
-        self.data = data
-
-    def read(self, *args) -> bytes:
-        data, self.data = self.data, b""
-        return data
-
-    def close(self) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def serve_like_github_pages(folder: Path) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_GitHubPagesLike, directory=str(folder)))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 #: The last entry of a buffered performance timeline, waiting for it if the page has not painted yet.
 _LAST_ENTRY = """type => new Promise(done => {
   new PerformanceObserver(list => {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 from pathlib import Path
 
@@ -18,8 +19,14 @@ from guide.site_tools.serve import existing
 ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / "node_modules"
 LIGHTHOUSE = NODE_MODULES / "lighthouse" / "cli" / "index.js"
-#: Pages `invoke audit` and `invoke screenshots` look at: the home page and two guide pages.
-AUDIT_PAGES = ["index.html", "websocket-protocol.html", "nginx-websocket-proxy.html"]
+#: Pages `invoke audit` and `invoke screenshots` look at: the home page, two guide pages (one long), search, a post.
+AUDIT_PAGES = [
+    "index.html",
+    "websocket-protocol.html",
+    "nginx-websocket-proxy.html",
+    "search.html",
+    "blog/websockets-14-to-17.html",
+]
 LIGHTHOUSE_CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 #: The paint timings reported beside the scores (ms, Lighthouse's simulated slow 4G on mobile).
 LIGHTHOUSE_TIMINGS = {"FCP ms": "first-contentful-paint", "LCP ms": "largest-contentful-paint"}
@@ -58,6 +65,22 @@ def lighthouse(base: str, folder: str | os.PathLike, pages: list[str], reports: 
             timings = {name: round(result["audits"][audit]["numericValue"]) for name, audit in LIGHTHOUSE_TIMINGS.items()}
             rows.append({"page": page, "form": form, **scores, **timings})
     return rows
+
+
+def median_rows(rows: list[dict]) -> list[dict]:
+    """One row per page and form: the median of each score and timing over its runs (a failed run left out)."""
+    runs: dict[tuple[str, str], list[dict]] = {}
+    for row in rows:
+        runs.setdefault((row["page"], row["form"]), []).append(row)
+    merged = []
+    for (page, form), found in runs.items():
+        good = [row for row in found if "error" not in row]
+        if not good:
+            merged.append(found[-1])
+            continue
+        keys = [*LIGHTHOUSE_CATEGORIES, *LIGHTHOUSE_TIMINGS]
+        merged.append({"page": page, "form": form, **{key: statistics.median(row[key] for row in good) for key in keys}})
+    return merged
 
 
 def score_table(rows: list[dict]) -> str:

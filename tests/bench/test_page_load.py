@@ -5,7 +5,8 @@ from __future__ import annotations
 import gzip
 import urllib.request
 
-from benchmarks.page_load import VISIT, report, serve_like_github_pages
+from benchmarks.page_load import VISIT, report
+from guide.site_tools.serve import serve_like_github_pages
 
 
 def test_the_server_gzips_text_and_sends_github_pages_cache_header(tmp_path):
