@@ -262,3 +262,40 @@ def test_fastapi_endpoint_refuses_foreign_origins_under_uvicorn(tmp_path, ports)
 
         assert asyncio.run(handshake("http://localhost:8000")) == {"echo": "hi", "length": 2}
         assert asyncio.run(handshake("https://evil.example")) == 403
+
+
+@exercises("asgi-denial-app", "asgi-denial-client")
+def test_denial_response_reaches_the_client_as_401_and_429(tmp_path, ports):
+    with start("asgi-denial-app", tmp_path, ports) as server:
+        run = run_python(write("asgi-denial-client", tmp_path, ports))
+    assert lines(run) == [
+        "refused: HTTP 401 missing or expired ticket",
+        "accepted: hello alice",
+        "accepted: hello alice",
+        "refused: HTTP 429 slow down",
+    ]
+    assert '"WebSocket /feed" 401' in server.log
+    assert '"WebSocket /feed?ticket=t-123" 429' in server.log
+
+
+@exercises()
+def test_denial_response_under_starlettes_testclient(tmp_path, ports):
+    """The page says TestClient raises WebSocketDenialResponse with the status, headers and body."""
+    import importlib.util
+
+    from starlette.testclient import TestClient, WebSocketDenialResponse
+
+    spec = importlib.util.spec_from_file_location("denial_app", write("asgi-denial-app", tmp_path, ports))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    client = TestClient(module.app)
+    with pytest.raises(WebSocketDenialResponse) as unauthorized, client.websocket_connect("/feed"):
+        pass
+    assert (unauthorized.value.status_code, unauthorized.value.text) == (401, "missing or expired ticket\n")
+    assert unauthorized.value.headers["www-authenticate"] == 'Bearer realm="feed"'
+    for _ in range(2):
+        with client.websocket_connect("/feed?ticket=t-123") as websocket:
+            assert websocket.receive_text() == "hello alice"
+    with pytest.raises(WebSocketDenialResponse) as limited, client.websocket_connect("/feed?ticket=t-123"):
+        pass
+    assert (limited.value.status_code, limited.value.headers["retry-after"]) == (429, "60")
