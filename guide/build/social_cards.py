@@ -37,6 +37,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from guide.build import parallel_read
 from guide.build_state import build_state
+from guide.problems import ContentError, ProblemLog, display_path
 
 #: Bump when the drawing changes, so that every cached card is drawn again.
 RENDERER_VERSION = "1"
@@ -103,7 +104,14 @@ class WriteReport:
 
 
 def enabled(settings) -> bool:
-    return bool(settings.get(SETTING, True))
+    return settings.get(SETTING, True) is True
+
+
+def check_cards_setting(settings, log: ProblemLog, settings_file: str = "") -> None:
+    """``SOCIAL_CARDS`` (True when not set) is True or False: "no" would otherwise mean yes."""
+    value = settings.setdefault(SETTING, True)
+    if not isinstance(value, bool):
+        log.add(settings_file, SETTING, f"{value!r}: set it to True or False")
 
 
 # -- What each card shows ------------------------------------------------------------------------
@@ -132,13 +140,47 @@ def card_key(text: CardText) -> str:
     return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()
 
 
-@functools.cache
-def fonts_digest() -> str:
-    digest = hashlib.sha256()
+class FontError(OSError):
+    """A theme font that cannot be read, or is not a font."""
+
+
+class _Fonts:
+    """The theme's fonts as this build read them. FreeType draws from these bytes, not from the
+    files, so a font replaced while `invoke serve` runs cannot pull the file from under it."""
+
+    digest = ""
+    data: dict[str, bytes] = {}  # noqa: RUF012  one per process, replaced whole
+
+
+def load_fonts() -> str:
+    """Read the fonts (each build): a changed file clears what was measured with the old one.
+
+    Raises OSError for a file that cannot be read or is not a font (an LFS pointer, a truncated copy).
+    """
+    data = {}
     for name in (BOLD_FONT, REGULAR_FONT):
-        with open(os.path.join(FONTS_FOLDER, name), "rb") as file:
-            digest.update(file.read())
-    return digest.hexdigest()
+        path = os.path.join(FONTS_FOLDER, name)
+        try:
+            with open(path, "rb") as file:
+                data[name] = file.read()
+        except OSError as error:
+            raise FontError(error.errno, error.strerror or str(error), path) from None
+    digest = hashlib.sha256(b"".join(data[name] for name in sorted(data))).hexdigest()
+    if digest != _Fonts.digest:
+        for cached in (_font, _has_glyph, _base):
+            cached.cache_clear()
+        _Fonts.digest, _Fonts.data = digest, data
+        for name in data:  # an unreadable font fails here, named, not while drawing
+            try:
+                _font(name, EYEBROW_SIZE)
+            except OSError as error:
+                _Fonts.digest, _Fonts.data = "", {}
+                raise FontError(error.errno, str(error), os.path.join(FONTS_FOLDER, name)) from None
+    return digest
+
+
+def fonts_digest() -> str:
+    return _Fonts.digest or load_fonts()
 
 
 # -- Into the cache (drawn while Pelican writes the pages), then into the output ------------------
@@ -160,7 +202,7 @@ class Drawing:
         self.cards = list({card.path: card for card in cards.values()}.values())  # the site's card is shared
         self.cache = os.path.join(cache_path, CACHE_FOLDER)
         os.makedirs(self.cache, exist_ok=True)
-        self.missing = [card for card in self.cards if not os.path.exists(self.cached(card))]
+        self.missing = [card for card in self.cards if not is_card(self.cached(card))]
         self.pool = None
         self.tasks: list[tuple[concurrent.futures.Future, list[CardText]]] = []
         workers = min(parallel_read.cpu_count() - 1, MAX_WORKERS)
@@ -187,7 +229,7 @@ class Drawing:
         if self.pool is not None:
             self.pool.shutdown(wait=True)
         for card in self.missing:  # drawn in this process when no worker was started
-            if not os.path.exists(self.cached(card)):
+            if not is_card(self.cached(card)):
                 _write_atomically(self.cached(card), draw_card(card.text))
         return len(self.missing)
 
@@ -208,6 +250,7 @@ class Drawing:
             target = os.path.join(output_path, card.path)
             os.makedirs(os.path.dirname(target), exist_ok=True)
             shutil.copy2(cached, target)  # its time too: `invoke serve` knows its copy by size and time
+            os.chmod(target, 0o644)  # a cache file written before cards were made readable to all
         return report
 
 
@@ -220,8 +263,12 @@ def start_cards(index, settings) -> dict:
     stop_cards()  # a build that failed before writing its cards
     if not enabled(settings):
         return {"social_cards": {}}
-    cards = plan_cards(index.pages, index.posts, settings)
-    _Current.drawing = Drawing(cards, settings["CACHE_PATH"])
+    try:
+        load_fonts()  # each build: a font changed under `invoke serve` is read again
+        cards = plan_cards(index.pages, index.posts, settings)
+        _Current.drawing = Drawing(cards, settings["CACHE_PATH"])
+    except OSError as error:
+        _stop_with(error, settings)
     return {"social_cards": cards}
 
 
@@ -232,10 +279,39 @@ def finish_cards(settings, output_path: str) -> WriteReport | None:
         return None
     run = build_state(settings).preview
     keep_from = run.output_path if run is not None and run.incremental else None
-    report = drawing.write(output_path, keep_from)
+    try:
+        report = drawing.write(output_path, keep_from)
+    except OSError as error:
+        if not _in_folder(error.filename, drawing.cache):
+            raise  # the output's own problem: the runner names the output folder
+        _stop_with(error, settings)
     if run is not None:
         run.kept |= report.kept_paths
     return report
+
+
+def _stop_with(error: OSError, settings) -> None:
+    """One line naming the font or the cache folder (not the output), and the build stops."""
+    problems = build_state(settings).problems
+    off = "or set SOCIAL_CARDS = False"
+    reason = error.strerror or str(error)
+    if isinstance(error, FontError):
+        problems.add(
+            display_path(error.filename), "font", f"cannot be read ({reason}): restore it (git checkout -- theme/fonts), {off}"
+        )
+    else:
+        cache = os.path.join(settings["CACHE_PATH"], CACHE_FOLDER)
+        problems.add(
+            display_path(cache),
+            "CACHE_PATH",
+            f"cannot keep social cards here ({reason}): make it a writable folder, set CACHE_PATH to one, {off}",
+        )
+    stop_cards()
+    raise ContentError(problems.errors) from None
+
+
+def _in_folder(path, folder: str) -> bool:
+    return bool(path) and os.path.abspath(os.path.dirname(os.fspath(path))) == os.path.abspath(folder)
 
 
 def stop_cards() -> None:
@@ -250,13 +326,28 @@ atexit.register(stop_cards)
 def _draw_into_cache(texts: list[CardText], cache: str) -> None:
     for text in texts:
         path = os.path.join(cache, f"{card_key(text)}.png")
-        if not os.path.exists(path):
+        if not is_card(path):
             _write_atomically(path, draw_card(text))
 
 
 def write_cards(cards: dict[str, Card], output_path: str, cache_path: str, keep_from: str | None = None) -> WriteReport:
     """Every card into ``output_path``, through the cache: :class:`Drawing` in one call."""
     return Drawing(cards, cache_path).write(output_path, keep_from)
+
+
+PNG_START = b"\x89PNG\r\n\x1a\n"
+PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"  #: the IEND chunk every whole PNG ends with
+
+
+def is_card(path: str) -> bool:
+    """A whole PNG is there: a truncated or overwritten cache file is drawn again, never published."""
+    try:
+        with open(path, "rb") as file:
+            start = file.read(len(PNG_START))
+            file.seek(-len(PNG_END), os.SEEK_END)
+            return start == PNG_START and file.read() == PNG_END
+    except OSError:  # missing, a folder, or shorter than the two marks
+        return False
 
 
 def _same_copy(cached: str, copy: str) -> bool:
@@ -273,6 +364,7 @@ def _write_atomically(path: str, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
+        os.chmod(temporary, 0o644)  # mkstemp's 0600 would follow the card into the output: a web server could not read it
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)
@@ -363,7 +455,7 @@ def _longest_prefix(text: str, font: ImageFont.FreeTypeFont, width: float) -> in
 
 def drawable(text: str, font: ImageFont.FreeTypeFont) -> str:
     """The text with what the font cannot draw replaced: an accented letter by its base letter, the rest left out."""
-    font_key = (font.path, font.size)
+    font_key = (font.guide_name, font.size)
     characters = []
     for character in " ".join(text.split()):
         if character == " " or _has_glyph(font_key, character):
@@ -389,10 +481,13 @@ def _glyph_image(font: ImageFont.FreeTypeFont, character: str) -> tuple:
 
 
 @functools.cache
-def _font(name_or_path: str, size: int) -> ImageFont.FreeTypeFont:
-    path = name_or_path if os.sep in name_or_path else os.path.join(FONTS_FOLDER, name_or_path)
+def _font(name: str, size: int) -> ImageFont.FreeTypeFont:
+    if not _Fonts.data:
+        load_fonts()
     # Pillow's own layout: with Raqm, the result would depend on the machine's FriBiDi and HarfBuzz.
-    return ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.BASIC)
+    font = ImageFont.truetype(io.BytesIO(_Fonts.data[name]), size, layout_engine=ImageFont.Layout.BASIC)
+    font.guide_name = name  # what drawable() caches its glyph answers under
+    return font
 
 
 @functools.cache

@@ -17,7 +17,7 @@ from pelican import signals
 from guide.build import memo, parallel_read
 from guide.build.preview import reuse_static_links, writer_for
 from guide.build.sitemap import write_sitemap
-from guide.build.social_cards import finish_cards, start_cards
+from guide.build.social_cards import check_cards_setting, finish_cards, start_cards
 from guide.build.theme_assets import check_stylesheet_delivery, use_theme_assets, write_stylesheets
 from guide.build_state import build_state
 from guide.content.announcement import apply_announcement
@@ -46,6 +46,7 @@ def on_initialized(pelican) -> None:
     memo.next_build()
     check_nav_limit(settings, state.problems, state.settings_file)  # how many entries a sidebar lists
     check_stylesheet_delivery(settings, state.problems, state.settings_file)  # inline (default) or linked
+    check_cards_setting(settings, state.problems, state.settings_file)  # SOCIAL_CARDS: True or False
     apply_announcement(settings, state.problems, state.settings_file)  # the banner's text, escaped, and its key
     apply_tree_settings(settings, state.problems)  # guide.toml, pages/NN-name/_chapter.md: chapters, code policy
     apply_draft_settings(settings)  # drafts: written by `invoke serve` only, at their future URL

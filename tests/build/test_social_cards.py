@@ -245,3 +245,73 @@ def test_published_cards_are_absolute_and_cards_can_be_turned_off(site_copy, tmp
     assert not (tmp_path / "off" / "cards").exists()
     assert "og:image" not in metas(tmp_path / "off" / "index.html")
     assert metas(tmp_path / "off" / "index.html")["twitter:card"] == "summary"
+
+
+# -- When the cache, the fonts or the setting are wrong ------------------------------------------
+
+
+def test_a_truncated_or_overwritten_cached_card_is_drawn_again_not_published(tmp_path, monkeypatch):
+    cards = plan_cards([page("a.html", "First", "One"), page("b.html", "Second", "One")], [], SETTINGS)
+    write_cards(cards, str(tmp_path / "out1"), str(tmp_path / "cache"))
+    cached = {card.path: tmp_path / "cache" / "social-cards" / f"{card.key}.png" for card in cards.values()}
+    good = cached["cards/a.png"].read_bytes()
+    cached["cards/a.png"].write_bytes(good[:100])  # a copy cut short
+    cached["cards/b.png"].write_bytes(b"garbage\n")
+    drawn = counting_draws(monkeypatch)
+    report = write_cards(cards, str(tmp_path / "out2"), str(tmp_path / "cache"))
+    assert report.drawn == 2
+    assert sorted(text.title for text in drawn) == ["First", "Second"]
+    assert (tmp_path / "out2" / "cards" / "a.png").read_bytes() == good
+    Image.open(tmp_path / "out2" / "cards" / "b.png").verify()
+
+
+def test_cards_are_readable_by_everyone_like_the_pages(tmp_path):
+    cards = plan_cards([page("a.html", "First", "One")], [], SETTINGS)
+    write_cards(cards, str(tmp_path / "out"), str(tmp_path / "cache"))
+    modes = {path.name: path.stat().st_mode & 0o777 for path in (tmp_path / "out" / "cards").iterdir()}
+    assert modes == {"a.png": 0o644, "index.png": 0o644}
+
+
+def test_a_font_replaced_between_builds_is_read_again_from_its_new_bytes(tmp_path, monkeypatch):
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    for name in (social_cards.BOLD_FONT, social_cards.REGULAR_FONT):
+        (fonts / name).write_bytes((Path(social_cards.FONTS_FOLDER) / name).read_bytes())
+    monkeypatch.setattr(social_cards, "FONTS_FOLDER", str(fonts))
+    before = social_cards.load_fonts()
+    key = plan_cards([], [], SETTINGS)["index.html"].key
+    # What `cp` does to a file `invoke serve` has open: the same inode, new bytes.
+    (fonts / social_cards.BOLD_FONT).write_bytes((fonts / social_cards.REGULAR_FONT).read_bytes())
+    after = social_cards.load_fonts()
+    assert after != before
+    assert plan_cards([], [], SETTINGS)["index.html"].key != key  # every card is drawn again
+    assert draw_card(CardText(SITE, "One", "Drawn with the new bold"))[:8] == b"\x89PNG\r\n\x1a\n"
+    monkeypatch.undo()
+    social_cards.load_fonts()
+
+
+@pytest.mark.build
+def test_a_broken_font_or_cache_is_named_in_one_line_and_the_output_is_kept(site_copy, previous_output, tmp_path, monkeypatch):
+    from guide.build.runner import BuildFailed
+
+    before = tree_digest(previous_output)
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    (fonts / social_cards.BOLD_FONT).write_text("version https://git-lfs.github.com/spec/v1\n")  # an LFS pointer
+    (fonts / social_cards.REGULAR_FONT).write_bytes((Path(social_cards.FONTS_FOLDER) / social_cards.REGULAR_FONT).read_bytes())
+    with monkeypatch.context() as patched:
+        patched.setattr(social_cards, "FONTS_FOLDER", str(fonts))
+        with pytest.raises(BuildFailed) as failure:
+            build_site(site_copy, previous_output, overrides={"CACHE_PATH": str(tmp_path / "cache")}, search=False)
+    report = failure.value.report()
+    assert f"{fonts / social_cards.BOLD_FONT}: font: cannot be read" in report
+    assert "output" not in report.split("font: cannot be read")[1].splitlines()[0]
+    social_cards.load_fonts()
+    (tmp_path / "not-a-folder").write_text("a file where the cache should be")
+    with pytest.raises(BuildFailed) as failure:
+        build_site(site_copy, previous_output, overrides={"CACHE_PATH": str(tmp_path / "not-a-folder")}, search=False)
+    assert "social-cards: CACHE_PATH: cannot keep social cards here" in failure.value.report()
+    with pytest.raises(BuildFailed) as failure:
+        build_site(site_copy, previous_output, overrides={"SOCIAL_CARDS": "no"}, search=False)
+    assert "SOCIAL_CARDS: 'no': set it to True or False" in failure.value.report()
+    assert tree_digest(previous_output) == before
