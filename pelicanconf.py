@@ -121,7 +121,7 @@ PYGMENTS_DARK_STYLE = "lightbulb"
 # GITHUB_REPOSITORY); without one the links are left out rather than pointing nowhere.
 _repository = os.environ.get("GITHUB_REPOSITORY")
 REPO_URL = os.environ.get("REPO_URL") or (f"https://github.com/{_repository}" if _repository else "")
-EDIT_URL = f"{REPO_URL}/edit/main/content" if REPO_URL else ""
+EDIT_URL = f"{REPO_URL.rstrip('/')}/edit/main/content" if REPO_URL else ""
 
 # A banner at the top of every page, until the reader dismisses it (remembered in the browser; a
 # new text shows again): one line of plain text in which [text](/page.html) and

@@ -284,10 +284,17 @@ def _write_new(plan, kind):
 )
 def publish(c, siteurl=None, content=None, output=None):
     """Build for publication with publishconf.py: absolute URLs and feeds, warnings are errors."""
-    if siteurl:
+    from guide.content.web_address import address_problem
+
+    if siteurl is not None:
         os.environ["SITEURL"] = siteurl
-    if not os.environ.get("SITEURL", "").startswith(("https://", "http://")):
+    value = os.environ.get("SITEURL", "")
+    if not value:
         raise Exit("publish needs the site's public URL: SITEURL=https://HOST/BASE python3 tasks.py publish", code=2)
+    problem = address_problem(value)  # every link starts with it: https:// alone or a space would break them all
+    if problem:
+        given = "--siteurl" if siteurl is not None else "SITEURL"
+        raise Exit(f"{given} {value!r}: {problem}; publish needs the site's public URL, e.g. --siteurl https://HOST/BASE", code=2)
     _build(settings="publishconf.py", content=content, output=output, strict=True)
 
 
@@ -392,8 +399,12 @@ def linkcheck(c, external=False, content=None, output=None, report=None):
         "runs": "Lighthouse runs per page and form; the table gives their medians (default: 3)",
     }
 )
-def audit(c, pages=None, content=None, runs=3):
+def audit(c, pages=None, content=None, runs="3"):
     """Lighthouse, mobile and desktop, on a few pages: prints the medians of the four scores and FCP/LCP (a report, not a gate)."""
+    # Given as text and checked before building: invoke would answer `--runs abc` with a traceback.
+    if not str(runs).isascii() or not str(runs).isdigit() or int(runs) < 1:
+        raise Exit(f"--runs {runs!r}: give a whole number of runs, 1 or more, e.g. --runs 3", code=2)
+    runs = int(runs)
     from guide.site_tools.audit import AUDIT_PAGES, lighthouse, median_rows, score_table
     from guide.site_tools.serve import serve as serve_folder  # not the `serve` task above
 
@@ -401,9 +412,7 @@ def audit(c, pages=None, content=None, runs=3):
     with serve_folder(site, like_github_pages=True) as base:  # the published build, served as GitHub Pages serves it
         os.environ["SITEURL"] = base
         _build(settings="publishconf.py", content=content, output=site)
-        rows = [
-            row for _ in range(int(runs)) for row in lighthouse(base, site, pages.split(",") if pages else AUDIT_PAGES, reports)
-        ]
+        rows = [row for _ in range(runs) for row in lighthouse(base, site, pages.split(",") if pages else AUDIT_PAGES, reports)]
     print(
         f"Median of {runs} run(s):",
         score_table(median_rows(rows)),

@@ -34,6 +34,7 @@ from guide.content.source_files import check_source_files
 from guide.content.theme_context import add_page_details, add_reader_comforts, site_context
 from guide.content.tree_settings import apply_tree_settings
 from guide.content.validation import check_sources, validate_site
+from guide.content.web_address import check_repository_urls
 from guide.markdown.rst_reader import report_docutils_problems, use_guide_rst_reader
 from guide.markdown.snippets import confine_snippets
 from guide.problems import ContentError
@@ -48,6 +49,7 @@ def on_initialized(pelican) -> None:
     check_stylesheet_delivery(settings, state.problems, state.settings_file)  # inline (default) or linked
     check_cards_setting(settings, state.problems, state.settings_file)  # SOCIAL_CARDS: True or False
     apply_announcement(settings, state.problems, state.settings_file)  # the banner's text, escaped, and its key
+    check_repository_urls(settings, state.problems, state.settings_file)  # REPO_URL, EDIT_URL: http(s) with a host
     apply_tree_settings(settings, state.problems)  # guide.toml, pages/NN-name/_chapter.md: chapters, code policy
     apply_draft_settings(settings)  # drafts: written by `invoke serve` only, at their future URL
     confine_snippets(settings)  # a site that turns Snippets on reads only its content folder

@@ -266,6 +266,23 @@ def test_page_shows_last_updated_from_git(built):
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", meta.time["datetime"])
 
 
+def structured_data(path) -> dict:
+    return json.loads(soup(path).find("script", type="application/ld+json").string)
+
+
+def test_a_page_with_a_git_date_says_when_it_was_modified(built):
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", structured_data(built / "second.html")["dateModified"])
+
+
+def test_a_page_without_a_git_date_leaves_date_modified_out(site_copy, tmp_path):
+    build_site(site_copy, tmp_path / "out", strict=True, search=False)  # the copy is outside git: no dates
+    page = tmp_path / "out" / "second.html"
+    assert soup(page).select_one("footer.page-meta time") is None
+    data = structured_data(page)
+    assert data["@type"] == "TechArticle"
+    assert "dateModified" not in data
+
+
 def test_no_edit_link_without_a_repository(tmp_path):
     build_site(FIXTURE_SITE, tmp_path / "out", overrides={"EDIT_URL": ""})
     assert soup(tmp_path / "out" / "third.html").find("a", string="Edit this page") is None

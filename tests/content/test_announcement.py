@@ -47,8 +47,41 @@ def test_the_text_is_escaped_but_for_its_links(text, html):
 def test_a_link_to_anything_but_a_site_path_or_a_web_address_is_refused(url):
     rendered, problems = render(f"Read [this]({url}) now", BASE)
     assert len(problems) == 1
-    assert f"link to '{url.partition('(')[0]}" in problems[0]  # a URL ends at its first ")"
+    assert f"link to {url!r}:" in problems[0]  # as written, though the link ends at its first ")"
     assert "<a " not in str(rendered)
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("[x](javascript:alert(1)) now", "javascript:alert(1)"),
+        ("[x](javascript:f(g(1))) now", "javascript:f(g(1))"),
+        ("[x](javascript:alert(1) now", "javascript:alert(1"),  # unbalanced as written: nothing added
+        ("[x](javascript:alert(1)", "javascript:alert(1"),
+    ],
+)
+def test_a_refused_link_is_quoted_as_written(text, quoted):
+    _, [problem] = render(text, BASE)
+    assert problem.startswith(f"link to {quoted!r}: ")
+
+
+def test_a_long_announcement_is_a_warning_naming_its_length():
+    text = "Read this. " * 30 + "[the notes](/blog/v2.html)"
+    visible = len(" ".join(text.split()).replace("[the notes](/blog/v2.html)", "the notes"))
+    settings, log = {"ANNOUNCEMENT": text, "SITEURL": ""}, ProblemLog()
+    apply_announcement(settings, log, "pelicanconf.py")
+    assert log.errors == []
+    [warning] = log.warnings
+    assert str(warning).startswith(f"warning: pelicanconf.py: ANNOUNCEMENT: {visible} characters")
+    assert "200" in str(warning)
+
+
+@pytest.mark.parametrize("length", [1, 200])
+def test_an_announcement_up_to_200_visible_characters_is_fine(length):
+    text = "x" * (length - 1) + "[y](https://links.example/" + "z" * 300 + ")"  # the URL is not shown
+    settings, log = {"ANNOUNCEMENT": text, "SITEURL": ""}, ProblemLog()
+    apply_announcement(settings, log, "pelicanconf.py")
+    assert log.problems == []
 
 
 def test_the_key_follows_the_text():

@@ -1,0 +1,53 @@
+"""Web addresses given as settings or options: ``REPO_URL``, ``EDIT_URL`` and ``--siteurl``.
+
+Each is written into every page as the start of a link (``REPO_URL/issues/new?...``,
+``EDIT_URL/pages/...``, ``SITEURL/page.html``), so each must be an ``http://`` or ``https://``
+address with a host and nothing a link would break on: no space, quote, ``<``, ``>``, backslash or
+control character, no ``?`` query or ``#`` fragment. ``javascript:alert(1)//`` would otherwise be
+a link on every page, and ``github.com/o/r`` (no scheme) a relative link that the link check
+reports dozens of times instead of once here.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from guide.problems import ProblemLog
+
+REPOSITORY_SETTINGS = ("REPO_URL", "EDIT_URL")
+FORBIDDEN = frozenset("\"'`<>\\")
+
+
+def address_problem(value: str) -> str | None:
+    """What is wrong with ``value`` as the start of the site's links, or None."""
+    if any(char in FORBIDDEN or char.isspace() or not char.isprintable() for char in value):
+        return "has a space, quote, <, > or backslash, which would break every link"
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (raises ValueError on a port that is no number)
+    except ValueError as error:
+        return f"is not a web address ({error})"
+    if parts.scheme not in ("http", "https"):
+        return "does not start with https:// (or http://)"
+    if not parts.hostname:
+        return "names no host after https://"
+    if parts.query or parts.fragment or value.endswith(("?", "#")):
+        return "has a ? query or # fragment, which the links added after it would break"
+    return None
+
+
+def check_repository_urls(settings, log: ProblemLog, settings_file: str = "") -> None:
+    """``REPO_URL`` and ``EDIT_URL``, when set, are web addresses (``initialized``).
+
+    An ``EDIT_URL`` derived from a bad ``REPO_URL`` (as pelicanconf.py derives it) is not reported:
+    fixing ``REPO_URL`` fixes both, and one line says so.
+    """
+    reported = []
+    for setting in REPOSITORY_SETTINGS:
+        value = settings.get(setting) or ""
+        problem = address_problem(value) if isinstance(value, str) else "is not text"
+        echo = isinstance(value, str) and any(value.startswith(bad.rstrip("/")) for bad in reported)
+        if value and problem and not echo:
+            reported.append(value)
+            example = "https://github.com/OWNER/REPO" + ("/edit/main/content" if setting == "EDIT_URL" else "")
+            log.add(settings_file, setting, f'{value!r}: {problem}; set it to an address like {example}, or "" for no links')
