@@ -140,6 +140,12 @@ def running(args: list[str], port: int, cwd: Path, env: dict | None = None) -> I
         process.log = log.read_text()  # type: ignore[attr-defined]
 
 
+def start(test_id: str, folder: Path, ports: Ports, port: int = 8765, env: dict | None = None, name: str | None = None):
+    """Write a Python server example into ``folder`` and run it (:func:`running`) on its rewritten ``port``."""
+    script = write(test_id, folder, ports, name)
+    return running([sys.executable, str(script)], ports[port], folder, env)
+
+
 def stop(process: subprocess.Popen, timeout: float = 10) -> int:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)

@@ -4,45 +4,21 @@ websockets' default 1 MiB max_size (the close-code table's 1009 row)."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import signal
-import sys
-import threading
 
 import pytest
-from harness import Ports, exercises, require_tool, running, write
-from helpers import CHROMIUM_ARGS
+from harness import Ports, exercises, start, write
 
 exercises("browser-first-socket")
 
 CLOSED = "closed: "
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
-def browser():
-    chromium = require_tool("chromium", "the first browser example runs in headless Chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def site(tmp_path):
-    """A folder served on 127.0.0.1 holding the example and a page that loads it."""
+def site(tmp_path, static_server):
+    """The example's folder, served, and a page of it that loads the example."""
     (tmp_path / "index.html").write_text('<!doctype html><title>first socket</title><script src="first-socket.js"></script>')
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(tmp_path)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield tmp_path, f"http://127.0.0.1:{server.server_address[1]}/index.html"
-    server.shutdown()
+    return tmp_path, f"{static_server}/index.html"
 
 
 def open_logging(browser, url: str, until: str):
@@ -65,16 +41,11 @@ def wait_for_close(page, lines: list[str], timeout_ms: int = 10_000) -> str:
     pytest.fail(f"no close event logged within {timeout_ms} ms: {lines}")
 
 
-def echo_server(folder, ports: Ports):
-    script = write("intro-echo-server", folder, ports)
-    return running([sys.executable, str(script)], ports[8765], folder)
-
-
 def test_echo_then_ctrl_c_on_the_server_closes_with_1001(browser, site):
     folder, url = site
     ports = Ports()
     write("browser-first-socket", folder, ports)
-    with echo_server(folder, ports) as server:
+    with start("intro-echo-server", folder, ports) as server:
         page, lines = open_logging(browser, url, "received: ")
         server.send_signal(signal.SIGINT)  # what Ctrl-C sends
         server.wait(10)
@@ -94,7 +65,7 @@ def test_a_message_over_one_mebibyte_is_closed_with_1009(browser, site):
     folder, url = site
     ports = Ports()
     write("browser-first-socket", folder, ports)
-    with echo_server(folder, ports):
+    with start("intro-echo-server", folder, ports):
         page, lines = open_logging(browser, url, "received: ")
         page.evaluate("ws.send('x'.repeat(2 ** 20))")  # exactly max_size: still echoed
         page.evaluate("ws.send('x'.repeat(2 ** 20 + 1))")  # one byte over

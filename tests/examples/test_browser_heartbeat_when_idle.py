@@ -8,15 +8,10 @@ scaled down (15 s and 5 s become 400 ms and 300 ms); every heartbeat it sends is
 
 from __future__ import annotations
 
-import functools
-import http.server
 import signal
-import sys
-import threading
 
 import pytest
-from harness import Ports, require_tool, running, write
-from helpers import CHROMIUM_ARGS
+from harness import Ports, start, write
 
 HEARTBEAT_EVERY_MS, HEARTBEAT_TIMEOUT_MS = 400, 300
 
@@ -37,27 +32,15 @@ BUSY_FOR_TWO_SECONDS = """async () => {
 }"""
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
-def page(tmp_path):
-    chromium = require_tool("chromium", "the reconnecting client runs in headless Chromium")
-    from playwright.sync_api import sync_playwright
-
+def page(browser, static_server, tmp_path):
+    """A page of the served folder that will load client.js, its heartbeats counted."""
     (tmp_path / "index.html").write_text('<!doctype html><title>heartbeat</title><script src="client.js"></script>')
-    files = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(tmp_path)))
-    threading.Thread(target=files.serve_forever, daemon=True).start()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.add_init_script(COUNT_PINGS)
-        page.site = f"http://127.0.0.1:{files.server_address[1]}/index.html"
-        yield page
-        browser.close()
-    files.shutdown()
+    page = browser.new_page()
+    page.add_init_script(COUNT_PINGS)
+    page.site = f"{static_server}/index.html"
+    yield page
+    page.close()
 
 
 def write_scaled_client(tmp_path, ports: Ports) -> None:
@@ -78,8 +61,7 @@ def pings_since_last_call(page) -> int:
 def test_busy_connections_send_no_heartbeat_and_a_frozen_server_is_dropped(page, tmp_path):
     ports = Ports()
     write_scaled_client(tmp_path, ports)
-    server_script = write("intro-echo-server", tmp_path, ports)
-    with running([sys.executable, str(server_script)], ports[8765], tmp_path) as server:
+    with start("intro-echo-server", tmp_path, ports) as server:
         try:
             page.goto(page.site)
             page.wait_for_function("document.documentElement.dataset.wsState === 'open'", timeout=10_000)

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import subprocess
-import sys
-import threading
 from pathlib import Path
 
 import pytest
-from harness import Ports, all_examples, exercises, require_tool, running, write
-from helpers import CHROMIUM_ARGS
+from harness import Ports, all_examples, exercises, require_tool, start, write
 
 JS_IDS = sorted(test_id for test_id, ex in all_examples().items() if ex.lang == "javascript")
 exercises(*JS_IDS)  # each passes node --check; the ones below also run in a browser
@@ -25,32 +20,6 @@ def test_javascript_block_passes_node_check(test_id, tmp_path):
     assert check.returncode == 0, check.stderr
 
 
-@pytest.fixture(scope="module")
-def browser():
-    chromium = require_tool("chromium", "browser examples run in headless Chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def static_server(tmp_path):
-    """Serves tmp_path on 127.0.0.1, as a reader's own page would be served."""
-    handler = functools.partial(QuietHandler, directory=str(tmp_path))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 def page_loading(tmp_path: Path, script: str) -> str:
     (tmp_path / "index.html").write_text(
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>example</title></head>'
@@ -59,15 +28,10 @@ def page_loading(tmp_path: Path, script: str) -> str:
     return "index.html"
 
 
-def echo_server(tmp_path: Path, ports: Ports):
-    script = write("intro-echo-server", tmp_path, ports)
-    return running([sys.executable, str(script)], ports[8765], tmp_path)
-
-
 def test_intro_browser_client_echoes_and_closes(browser, static_server, tmp_path):
     ports = Ports()
     write("intro-browser-client", tmp_path, ports, name="client.js")
-    with echo_server(tmp_path, ports):
+    with start("intro-echo-server", tmp_path, ports):
         page = browser.new_page()
         messages = []
         page.on("console", lambda message: message.type == "log" and messages.append(message.text))
@@ -82,7 +46,7 @@ def test_intro_browser_client_echoes_and_closes(browser, static_server, tmp_path
 def test_reconnecting_client_round_trips_and_stops_cleanly(browser, static_server, tmp_path):
     ports = Ports()
     write("browser-reconnecting-client", tmp_path, ports, name="reconnecting-client.js")
-    with echo_server(tmp_path, ports):
+    with start("intro-echo-server", tmp_path, ports):
         page = browser.new_page()
         page.goto(f"{static_server}/{page_loading(tmp_path, 'reconnecting-client.js')}")
         page.wait_for_function("document.documentElement.dataset.wsState === 'open'", timeout=10_000)
@@ -98,11 +62,11 @@ def test_reconnecting_client_comes_back_after_the_server_restarts(browser, stati
     ports = Ports()
     write("browser-reconnecting-client", tmp_path, ports, name="reconnecting-client.js")
     page = browser.new_page()
-    with echo_server(tmp_path, ports):
+    with start("intro-echo-server", tmp_path, ports):
         page.goto(f"{static_server}/{page_loading(tmp_path, 'reconnecting-client.js')}")
         page.wait_for_function("document.documentElement.dataset.wsState === 'open'", timeout=10_000)
     page.wait_for_function("document.documentElement.dataset.wsState !== 'open'", timeout=10_000)
-    with echo_server(tmp_path, ports):
+    with start("intro-echo-server", tmp_path, ports):
         page.wait_for_function("document.documentElement.dataset.wsState === 'open'", timeout=40_000)
         assert page.evaluate("wsClient.roundTrip('again')") >= 0
     page.close()

@@ -13,19 +13,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import functools
-import http.server
 import re
 import socket
 import struct
-import sys
 import threading
 import zlib
 from collections.abc import Iterator
 
 import pytest
-from harness import Ports, example, exercises, require_tool, running, write
-from helpers import CHROMIUM_ARGS
+from harness import Ports, example, exercises, start
 from websockets.asyncio.client import connect
 from websockets.extensions.permessage_deflate import ClientPerMessageDeflateFactory
 
@@ -185,8 +181,7 @@ class Relay:
 def relayed_echo_server(tmp_path) -> Iterator[Relay]:
     """The first page's echo server, and a relay in front of it on the port the client will use."""
     ports = Ports()
-    server_script = write("intro-echo-server", tmp_path, ports)
-    with running([sys.executable, str(server_script)], ports[8765], tmp_path):
+    with start("intro-echo-server", tmp_path, ports):
         relay = Relay(ports[8765])
         try:
             yield relay
@@ -227,31 +222,16 @@ def test_a_python_client_that_offers_what_a_browser_offers_produces_the_same_fra
     assert inflate(captured[0].unmasked) == inflate(captured[1].payload) == b"Hello"
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def test_the_page_browser_client_in_chromium_produces_the_printed_frames(tmp_path):
-    chromium = require_tool("chromium", "the dump is compared with a real browser session")
-    from playwright.sync_api import sync_playwright
-
+def test_the_page_browser_client_in_chromium_produces_the_printed_frames(browser, static_server, tmp_path):
     with relayed_echo_server(tmp_path) as relay:
         # The page's client.js, pointed at the relay instead of the server.
         script = example("intro-browser-client").code.replace("8765", str(relay.port))
         (tmp_path / "client.js").write_text(script, encoding="utf-8")
         (tmp_path / "index.html").write_text('<!doctype html><title>dump</title><script src="client.js"></script>')
-        files = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(tmp_path)))
-        threading.Thread(target=files.serve_forever, daemon=True).start()
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-                page = browser.new_page()
-                with page.expect_console_message(lambda m: m.text.startswith("Closed with code"), timeout=10_000):
-                    page.goto(f"http://127.0.0.1:{files.server_address[1]}/index.html")
-                browser.close()
-        finally:
-            files.shutdown()
+        page = browser.new_page()
+        with page.expect_console_message(lambda m: m.text.startswith("Closed with code"), timeout=10_000):
+            page.goto(f"{static_server}/index.html")
+        page.close()
     offer, answer = handshake_extensions()
     assert relay.handshake("client")["sec-websocket-extensions"] == offer
     assert relay.handshake("server")["sec-websocket-extensions"] == answer

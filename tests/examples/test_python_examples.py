@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 import pytest
-from harness import Ports, exercises, python_env, require_tool, run_python, running, stop, write
+from harness import Ports, exercises, python_env, require_tool, run_python, start, stop, write
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
@@ -18,11 +18,6 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 @pytest.fixture
 def ports() -> Ports:
     return Ports()
-
-
-def start(test_id, tmp_path, ports, port=8765, env=None, name=None):
-    script = write(test_id, tmp_path, ports, name)
-    return running([sys.executable, str(script)], ports[port], tmp_path, env)
 
 
 def assert_pytest_passes(script, count: int) -> None:
