@@ -92,6 +92,21 @@ def add_every_feature_chapter(content: Path) -> Path:
     return chapter
 
 
+#: The rules axe runs: WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's best practices.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+_AXE_RUN = "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"
+
+
+def axe_violations(page, where: str) -> list[str]:
+    """axe-core's violations on the page as it is now (axe already injected), one line each, led by ``where``."""
+    result = page.evaluate(_AXE_RUN, AXE_TAGS)
+    lines = []
+    for violation in result["violations"]:
+        targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+        lines.append(f"{where}: {violation['id']} ({violation['impact']}): {violation['help']}: {targets}")
+    return lines
+
+
 def vnu_errors(vnu_jar: Path, files: list[Path], root: Path) -> list[str]:
     """The Nu Html Checker's errors over HTML and CSS files, one "path:line: message" each."""
     java = require_tool("java", "the Nu Html Checker runs on Java (default-jre-headless)")

@@ -17,9 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import EVERY_FEATURE, FIXTURE_SITE, add_every_feature_chapter, build_site, vnu_errors
+from helpers import EVERY_FEATURE, FIXTURE_SITE, add_every_feature_chapter, axe_violations, build_site, vnu_errors
 from playwright.sync_api import expect
-from test_browser_pages import AXE_TAGS
 
 from guide.content.page_features import TABS_PER_SET
 from guide.markdown.code_fences import iter_fences
@@ -283,12 +282,7 @@ def test_axe_finds_no_violation(site, new_context, axe_script, scheme):
         page.goto(f"{site['base']}/{name}")
         page.add_script_tag(path=str(axe_script))
         for state in show_every_state(page):
-            result = page.evaluate(
-                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS
-            )
-            for violation in result["violations"]:
-                targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
-                violations.append(f"{name} ({state}): {violation['id']}: {violation['help']}: {targets}")
+            violations += axe_violations(page, f"{name} ({state})")
     assert not violations, "\n".join(violations)
     assert not watch.problems, "\n".join(watch.problems)
 

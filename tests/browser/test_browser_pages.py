@@ -7,12 +7,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from helpers import vnu_errors
+from helpers import axe_violations, vnu_errors
 
 from guide.site_tools.chromium import VIEWPORTS
 
-#: The rules axe runs: WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's best practices.
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 #: A search with results, so that the results list is checked too.
 SEARCHES = {"fixture": "search.html?q=plain", "guide": "search.html?q=websocket"}
 
@@ -108,12 +106,7 @@ def test_axe_finds_no_violation(site, new_context, axe_script, scheme):
         watch.where = name
         load(page, site, name)
         page.add_script_tag(path=str(axe_script))
-        result = page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS
-        )
-        for violation in result["violations"]:
-            targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
-            violations.append(f"{name}: {violation['id']} ({violation['impact']}): {violation['help']}: {targets}")
+        violations += axe_violations(page, name)
     assert not violations, "\n".join(violations)
     assert not watch.problems, "\n".join(watch.problems)
     print(f"{site.name} ({scheme}): axe checked {len(pages_of(site))} pages, 0 violations")

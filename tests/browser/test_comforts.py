@@ -8,8 +8,7 @@ import contextlib
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURE_SITE, build_site, vnu_errors
-from test_browser_pages import AXE_TAGS
+from helpers import FIXTURE_SITE, axe_violations, build_site, vnu_errors
 
 from guide.content.announcement import announcement_key
 from guide.site_tools.serve import serve
@@ -97,10 +96,7 @@ def test_axe_finds_no_violation_with_every_comfort_shown(base, new_context, axe_
         assert page.locator("section.announcement button").is_visible()
         assert page.locator(".crumbs li, .helpful a").count() == COMFORTS[name]  # what axe is checking
         page.add_script_tag(path=str(axe_script))
-        result = page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS
-        )
-        violations += [f"{name}: {v['id']}: {v['help']}: {v['nodes'][0]['target']}" for v in result["violations"]]
+        violations += axe_violations(page, name)
     assert not violations, "\n".join(violations)
     assert not watch.problems, "\n".join(watch.problems)
 

@@ -12,8 +12,8 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from helpers import axe_violations
 from playwright.sync_api import expect
-from test_browser_pages import AXE_TAGS
 
 #: Files only the dialog asks for (theme/static/js, theme/static/css, Pagefind's folder).
 ON_DEMAND = re.compile(r"/(search-dialog|search-client|search-worker)\.(js|css)$|/pagefind/")
@@ -209,10 +209,7 @@ def test_axe_finds_no_violation_in_the_open_dialog(fixture_site, new_context, ax
     search_for(page, "text")
     page.keyboard.press("ArrowDown")
     page.add_script_tag(path=str(axe_script))
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS
-    )
-    violations = [f"{v['id']}: {v['help']}: {[n['target'] for n in v['nodes'][:3]]}" for v in result["violations"]]
+    violations = axe_violations(page, "home.html, dialog open")
     assert not violations, "\n".join(violations)
     assert not watch.problems, "\n".join(watch.problems)
 
