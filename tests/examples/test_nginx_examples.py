@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from harness import Ports, all_examples, example, exercises, free_port, require_tool, running, write
 from websockets.asyncio.client import connect
-from websockets.exceptions import InvalidHandshake
+from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 NGINX_IDS = sorted(test_id for test_id, ex in all_examples().items() if ex.lang == "nginx")
 exercises(*NGINX_IDS)
@@ -162,6 +162,40 @@ def test_tls_block_refuses_a_client_that_does_not_trust_its_certificate(nginx, t
     """Negative control: TLS is really in the path, so a client without the test's certificate fails."""
     with pytest.raises(ssl.SSLCertVerificationError):
         wss_through(nginx, tmp_path, trust_test_certificate=False)
+
+
+async def wait_silently(url: str) -> tuple[int, float]:
+    """Connect without Pings, send nothing, and return the close code and when it came."""
+    async with connect(url, proxy=None, ping_interval=None) as ws:
+        started = asyncio.get_running_loop().time()
+        with pytest.raises(ConnectionClosed):
+            await asyncio.wait_for(ws.recv(), 10)
+        return ws.close_code, asyncio.get_running_loop().time() - started
+
+
+@pytest.mark.parametrize("level", ["info", "default"])
+def test_a_proxy_read_timeout_cut_is_1006_and_logged_only_at_info(nginx, tmp_path, level):
+    """The keepalive page: when proxy_read_timeout ends a quiet WebSocket, both ends see 1006, and
+    nginx logs "upstream timed out ... while proxying upgraded connection" at `info` only."""
+    ports = Ports()
+    quick = example(PROXY).code.replace("proxy_read_timeout 3600s;", "proxy_read_timeout 1s;")
+    assert quick != example(PROXY).code
+    conf = write_conf(quick, example(PROXY).context, tmp_path, ports)
+    if level == "info":
+        conf.write_text(conf.read_text().replace("error.log;", "error.log info;", 1))
+    backend = write(BACKEND, tmp_path, ports)
+    with (
+        running([sys.executable, str(backend)], ports[8765], tmp_path),
+        running([*nginx_args(nginx, conf), "-g", "daemon off;"], ports[8080], tmp_path),
+    ):
+        code, after = asyncio.run(wait_silently(f"ws://127.0.0.1:{ports[8080]}/ws/"))
+    assert code == 1006
+    assert 0.9 <= after < 5, f"closed after {after:.1f} s, not after the 1 s read timeout"
+    logged = (
+        "upstream timed out (110: Connection timed out) while proxying upgraded connection"
+        in (tmp_path / "error.log").read_text()
+    )
+    assert logged == (level == "info")
 
 
 def test_timeouts_in_the_text_match_the_configuration():

@@ -113,7 +113,7 @@ def test_keepalive_server_answers_messages_and_heartbeats(tmp_path, ports):
     with start("keepalive-server", tmp_path, ports):
         run = run_python(write("keepalive-client", tmp_path, ports))
     echo, heartbeat, timing = lines(run)
-    assert (echo, heartbeat) == ("echo: hello", "heartbeat: pong")
+    assert (echo, heartbeat) == ("echo: hello", 'heartbeat: {"type": "pong"}')
     assert re.fullmatch(r"pong after \d+\.\d ms", timing)
 
 
