@@ -8,6 +8,8 @@ settings, or with the defaults, and never with this guide's::
     # content/guide.toml
     tested_or_illustrative = ["python", "javascript", "nginx"]
 
+    error_index_page = "websocket-troubleshooting"  # the page that lists every tagged error
+
     [chapters]
     01 = "Foundations"
     02 = "Clients"
@@ -28,7 +30,9 @@ import tomllib
 
 from guide.build_state import build_state
 from guide.content import chapter_files
+from guide.content.error_index import SETTING as ERROR_INDEX_SETTING
 from guide.content.front_matter import did_you_mean
+from guide.content.schema import SLUG
 from guide.markdown.code_fences import canonical_language
 from guide.problems import ProblemLog
 
@@ -70,12 +74,20 @@ def _languages(value, problem) -> tuple[str, ...] | None:
     return tuple(languages)
 
 
+def _error_index_page(value, problem) -> str | None:
+    if not isinstance(value, str) or not SLUG.fullmatch(value):
+        problem("error_index_page", 'must be the slug of a page, e.g. error_index_page = "websocket-troubleshooting"')
+        return None
+    return value
+
+
 #: key in guide.toml -> (Pelican setting, reader that checks and converts the value)
 KEYS = {
     "chapters": ("CHAPTERS", _chapters),
     "tested_or_illustrative": (POLICY_SETTING, _languages),
+    "error_index_page": (ERROR_INDEX_SETTING, _error_index_page),  # guide.content.error_index
 }
-DEFAULTS = {"CHAPTERS": {}, POLICY_SETTING: ()}
+DEFAULTS = {"CHAPTERS": {}, POLICY_SETTING: (), ERROR_INDEX_SETTING: None}
 
 
 def read_tree_settings(content_path: str, log: ProblemLog) -> dict:

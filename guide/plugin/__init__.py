@@ -25,6 +25,7 @@ from guide.content.chapters import check_nav_limit
 from guide.content.choices import load_icons
 from guide.content.dates import check_dates
 from guide.content.drafts import apply_draft_settings
+from guide.content.error_index import add_error_index, extend_outlines
 from guide.content.image_sizes import size_images
 from guide.content.page_features import add_feature_assets
 from guide.content.page_images import keep_published_links, publish_images_beside_pages
@@ -68,11 +69,13 @@ def on_all_generators_finalized(generators) -> None:
     index = SiteIndex.from_generators(generators, settings)
     icons = load_icons(settings["THEME"])
     validate_site(index, icons, state.problems, settings)
+    add_error_index(index, settings, state.problems, state.tree_settings_file)  # data-explains tags, checked and gathered
     if state.problems.errors:
         raise ContentError(state.problems.errors)
     absolutize_bodies(index.pages + index.posts, settings["SITEURL"])
     size_images(index.pages + index.posts, index, settings, state.problems)  # every <img>: width, height
     add_page_details(index.pages, icons, settings)
+    extend_outlines(index.pages)  # the troubleshooting page's outline lists its index
     add_feature_assets(index.pages + index.posts, state.problems)  # callouts.css, tabs.css: only where used
     context.update(site_context(index, settings))
     context.update(start_cards(index, settings))  # social cards: drawn while Pelican writes the pages
