@@ -31,6 +31,7 @@ HEADING_RE = re.compile(r"<h(?P<level>[1-6])(?P<attrs>\s[^>]*)>(?P<inner>.*?)</h
 TAGGED_ELEMENT_RE = re.compile(r"<(?P<name>[a-zA-Z][a-zA-Z0-9]*)\s[^>]*\bdata-explains=")
 VALUE_RE = re.compile(r'\bdata-explains="(?P<value>[^"]*)"')
 ID_RE = re.compile(r'(?:^|\s)id="(?P<id>[^"]+)"')
+ANY_ID_RE = re.compile(r'\sid="([^"]+)"')
 PERMALINK_RE = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
 TAG_RE = re.compile(r"<[^>]+>")
 MAX_MESSAGE = 200  #: longer than any error line worth searching for, shorter than a paragraph
@@ -178,9 +179,10 @@ def _name(kind: str, label: str) -> str:
     return ""
 
 
-def groups(entries: dict[tuple[str, str], Entry]) -> list[Group]:
-    """The entries by kind: codes in numeric order, messages alphabetically, each with its anchor."""
-    taken = {INDEX_ID, *(group_id for _, group_id, _ in GROUPS)}
+def groups(entries: dict[tuple[str, str], Entry], taken_ids: frozenset[str] = frozenset()) -> list[Group]:
+    """The entries by kind: codes in numeric order, messages alphabetically, each with an anchor
+    that no id in ``taken_ids`` (the host page's own) already has."""
+    taken = {INDEX_ID, *(group_id for _, group_id, _ in GROUPS), *taken_ids}
     result = []
     for kind, group_id, title in GROUPS:
         chosen = [entry for (k, _), entry in entries.items() if k == kind]
@@ -206,7 +208,8 @@ def add_error_index(index, settings, log: ProblemLog, settings_file: str) -> Non
         slugs = ", ".join(sorted(page.slug for page in index.pages)[:5])
         log.add(settings_file, "error_index_page", f"no page has the slug {slug!r}; name one of the guide's pages ({slugs}...)")
         return
-    host.error_index = groups(entries)
+    own_ids = frozenset(ANY_ID_RE.findall(pelican_internals.body_html(host) or ""))
+    host.error_index = groups(entries, own_ids)
 
 
 def extend_outlines(pages: list) -> None:

@@ -84,6 +84,11 @@ def test_messages_that_slug_alike_get_distinct_anchors():
     assert sorted(e.anchor for e in group.entries) == ["error-timed-out", "error-timed-out-2"]
 
 
+def test_an_anchor_never_takes_an_id_the_host_page_already_has():
+    [group] = groups(entries(("close", "1006")), frozenset({"close-1006"}))
+    assert group.entries[0].anchor == "close-1006-2"
+
+
 def test_a_group_without_entries_is_left_out():
     assert [g.id for g in groups(entries(("http", "426")))] == ["error-index-http-statuses"]
 
