@@ -66,7 +66,8 @@ def test_the_guides_own_content_keeps_its_policy_and_titles():
     assert "CHAPTERS" not in settings, "the guide titles its chapters in pages/NN-name/_chapter.md"
     chapters = read_chapter_files({"PATH": str(ROOT / "content"), "PAGE_PATHS": ["pages"]}, log)
     assert log.problems == []
-    assert list(chapters) == ["01", "02", "03", "04", "05"]
+    assert list(chapters) == ["01", "02", "03", "04", "05", "06"]
+    assert settings["ERROR_INDEX_PAGE"] == "websocket-troubleshooting"
 
 
 # (what the author wrote in guide.toml, the field named, words of the message)
@@ -82,6 +83,8 @@ BAD_SETTINGS = [
     ('[chapters]\n01 = "  "\n', "chapters.01", "the title must be text"),
     ('tested_or_illustrative = "python"\n', "tested_or_illustrative", "must be a list"),
     ('tested_or_illustrative = ["pyhton"]\n', "tested_or_illustrative", "unknown language 'pyhton'"),
+    ('error_index_page = "Troubleshooting.html"\n', "error_index_page", "must be the slug of a page"),
+    ("error_index_page = 5\n", "error_index_page", "must be the slug of a page"),
 ]
 
 
