@@ -190,6 +190,7 @@ def site_signature(context: dict, settings: dict) -> str:
             _feed(digest, content.source_path, content.url, getattr(content, "status", ""))
             _feed(digest, repr(sorted(content.metadata.items(), key=lambda item: item[0])))
             _feed(digest, repr(getattr(content, "last_updated", None)))
+            _feed(digest, repr(getattr(content, "example_download", None)))  # its size, its pins
             chapter = getattr(content, "chapter", None)
             _feed(digest, repr((chapter.number, chapter.title) if chapter else None))
         for post in index.posts:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from pelican import signals
 
 from guide.build import memo, parallel_read
+from guide.build.example_downloads import add_example_downloads, write_example_downloads
 from guide.build.preview import reuse_static_links, writer_for
 from guide.build.sitemap import write_sitemap
 from guide.build.social_cards import check_cards_setting, finish_cards, start_cards
@@ -68,6 +69,7 @@ def on_all_generators_finalized(generators) -> None:
     state = build_state(settings)
     index = SiteIndex.from_generators(generators, settings)
     icons = load_icons(settings["THEME"])
+    add_example_downloads(index, settings, state.problems)  # a zip of each page's tested blocks: its link resolves
     validate_site(index, icons, state.problems, settings)
     add_error_index(index, settings, state.problems, state.tree_settings_file)  # data-explains tags, checked and gathered
     if state.problems.errors:
@@ -88,6 +90,7 @@ def on_finalized(pelican) -> None:
     settings, state = pelican.settings, build_state(pelican.settings)
     write_stylesheets(state.theme_assets, pelican.output_path, settings["THEME_STATIC_DIR"])
     write_sitemap(state.site_index, pelican.output_path, settings["SITEURL"])
+    write_example_downloads(state.site_index, pelican.output_path)  # downloads/<slug>-examples.zip
     finish_cards(settings, pelican.output_path)  # cards/*.png, from the cache (CACHE_PATH)
 
 
