@@ -68,6 +68,7 @@ MARKDOWN = {
         "pymdownx.tabbed",
         "markdown.extensions.tables",
         "guide.markdown.table_align",  # a column's alignment as a class: the CSP refuses inline styles
+        "guide.markdown.data_tables",  # `!data-table NAME`: the table of content/data/NAME.toml
         "markdown.extensions.footnotes",
         "markdown.extensions.attr_list",
         "markdown.extensions.def_list",

@@ -63,6 +63,16 @@ def offer_to_reader_cache(readers, path: str, stamp, data: tuple) -> None:
     readers._cache.setdefault(path, (stamp, data))
 
 
+def forget_cached_read(readers, path: str) -> None:
+    """Drop ``path``'s entry from ``Readers._cache``, so that ``read_file`` reads the file again.
+
+    A page that draws a data table (:mod:`guide.markdown.data_tables`) shows a file besides its
+    own, whose changes the entry's stamp (the page's own) does not see: without this, `invoke
+    serve` would keep the old table beside the new ``data/NAME.json``.
+    """
+    readers._cache.pop(path, None)
+
+
 def wrap_read_file(readers, wrap: Callable[[Callable], Callable]) -> None:
     """Replace ``Readers.read_file`` on one Readers object by ``wrap(read_file)``.
 

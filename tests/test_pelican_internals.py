@@ -121,6 +121,23 @@ def test_an_entry_offered_to_the_reader_cache_is_read_instead_of_the_file(tmp_pa
         assert read == ["changed.md"]
 
 
+def test_a_forgotten_entry_is_read_again(tmp_path):
+    content = tmp_path / "content"
+    readers = Readers(settings_for(content, CACHE_CONTENT=True), cache_name="pages")
+    path = write_page(content, "page.md")
+    readers.read_file(str(content), "page.md")
+    read = []
+    markdown = readers.readers["md"]
+    markdown_read = markdown.read
+    markdown.read = lambda path: read.append(os.path.basename(path)) or markdown_read(path)
+    with contract("Readers._cache (an entry taken out of it is read again)"):
+        readers.read_file(str(content), "page.md")
+        assert read == []
+        pelican_internals.forget_cached_read(readers, path)
+        assert readers.read_file(str(content), "page.md").title == "A page"
+        assert read == ["page.md"]
+
+
 def test_reader_cache_data_leaves_out_what_metadata_processors_discard(tmp_path):
     reader = BaseReader(settings_for(tmp_path / "content"))
     with contract("pelican.readers._filter_discardable_metadata"):

@@ -37,6 +37,7 @@ from guide.content.theme_context import add_page_details, add_reader_comforts, s
 from guide.content.tree_settings import apply_tree_settings
 from guide.content.validation import check_sources, validate_site
 from guide.content.web_address import check_repository_urls
+from guide.markdown.data_tables import check_data_tables, reread_table_pages, write_data_tables
 from guide.markdown.rst_reader import report_docutils_problems, use_guide_rst_reader
 from guide.markdown.snippets import confine_snippets
 from guide.problems import ContentError
@@ -57,6 +58,7 @@ def on_initialized(pelican) -> None:
     confine_snippets(settings)  # a site that turns Snippets on reads only its content folder
     check_source_files(settings["PATH"], state.problems)  # no link out of the tree, no huge page
     publish_images_beside_pages(settings, state.problems)  # pages/03-servers/diagram.svg: images only
+    check_data_tables(settings, state.problems)  # data/NAME.toml and the `!data-table NAME` lines that draw them
     if state.problems.errors:  # the settings or the tree are wrong: reading pages would only add echoes
         raise ContentError(state.problems.errors)
     check_sources(settings, state.problems)  # UTF-8, readable, headers as written
@@ -92,6 +94,7 @@ def on_finalized(pelican) -> None:
     write_sitemap(state.site_index, pelican.output_path, settings["SITEURL"])
     write_example_downloads(state.site_index, pelican.output_path)  # downloads/<slug>-examples.zip
     finish_cards(settings, pelican.output_path)  # cards/*.png, from the cache (CACHE_PATH)
+    write_data_tables(settings, pelican.output_path)  # data/NAME.json: the pages' data tables, for their tools
 
 
 def register() -> None:
@@ -107,6 +110,9 @@ def register() -> None:
     # {static} links publish only what the site publishes anyway (not notes.txt, not ../../secret).
     signals.article_generator_finalized.connect(keep_published_links)
     signals.page_generator_finalized.connect(keep_published_links)
+    # A page that draws a data table is read afresh (`invoke serve`'s cache sees only its own file); before parallel_read.
+    signals.page_generator_init.connect(reread_table_pages)
+    signals.article_generator_init.connect(reread_table_pages)
     # Pages are read on every CPU (see parallel_read).
     signals.page_generator_init.connect(parallel_read.start)
     signals.page_generator_preread.connect(parallel_read.hand_over)
