@@ -150,13 +150,15 @@ def build(c, content=None, output=None, strict=False):
 
 
 @task(
+    optional=["echo"],
     help={
         "port": "Port on 127.0.0.1 (default 8000)",
         "content": "Folder of pages in the guide's format to render (default: content/)",
         "output": "Folder to write the site into (default: output/)",
-    }
+        "echo": "Also run the guide's echo server on 127.0.0.1:8765 (--echo=PORT: another port), for the echo playground; installs websockets if missing",
+    },
 )
-def serve(c, port=None, content=None, output=None):
+def serve(c, port=None, content=None, output=None, echo=None):
     """Build, serve on 127.0.0.1, rebuild on every change and reload the browser; a failed
     rebuild is shown in the page, over the last good build."""
     import tempfile
@@ -192,7 +194,10 @@ def serve(c, port=None, content=None, output=None):
         os.path.join(ROOT, path) for path in ("theme", "guide", "pelicanconf.py")
     ]
     server = PreviewServer(os.path.abspath(output) if output else OUTPUT, watched, rebuild)
+    echo_server = None
     try:
+        if echo:  # before the first build: a busy port or a failed install is said at once
+            echo_server = _start_echo(None if echo is True else echo)
         server.record(rebuild(first=True))
         settle()
         host, port = sockets[0].getsockname()[:2]
@@ -201,8 +206,24 @@ def serve(c, port=None, content=None, output=None):
     except KeyboardInterrupt:
         pass
     finally:
+        if echo_server:
+            echo_server.stop()
         if "CACHE_PATH" in overrides:
             shutil.rmtree(overrides["CACHE_PATH"], ignore_errors=True)
+
+
+def _start_echo(port):
+    """The guide's echo server beside the preview (guide/site_tools/echo_server.py), or one line saying why not."""
+    from pathlib import Path
+
+    from guide.site_tools.echo_server import EchoProblem, start
+
+    try:
+        echo_server = start(sys.executable, Path(ROOT), port)
+    except EchoProblem as problem:
+        raise Exit(str(problem), code=problem.code) from None
+    print(f"Echo server (the first page's echo_server.py) on {echo_server.url}, for the echo playground; it stops with serve.")
+    return echo_server
 
 
 @task

@@ -6,7 +6,8 @@
 - whole first load, images and deferred scripts included, <= 50 KiB;
 - the JavaScript a page loads before any tool is opened (its scripts, inline ones too, and the
   modules they import) <= 6 KiB, all of it deferred or a module; the search dialog's files, which
-  load when it opens, <= 4 KiB each, and no page asks for them at load;
+  load when it opens, <= 4 KiB each, and no page asks for them at load; likewise each in-page
+  tool's module, and the kit and stylesheet the tools share, which load with the first one opened;
 - no request to any other host.
 
 How a page is weighed is :mod:`guide.site_tools.page_weight` (tested in tests/site_tools/).
@@ -113,6 +114,19 @@ def test_the_search_dialogs_files_are_small_and_no_page_loads_them_before_it_ope
         loaded = set(script_files_at_load(site, page)) & (dialog_only | ({engine} if page.name != "search.html" else set()))
         assert not loaded, f"{page.name} loads {sorted(map(str, loaded))} before the dialog opens"
         assert "search-dialog" not in page.read_text(), f"{page.name} names a file of the dialog"
+
+
+def test_each_tool_is_small_and_no_page_loads_one_before_it_is_opened(site):
+    theme = site / "theme"
+    files = sorted((theme / "js" / "tools").glob("*.js")) + [theme / "css" / "tools.css"]
+    assert len(files) >= 6, files  # four tools, their kit and their stylesheet
+    sizes = {file.name: gzipped_size(file.read_bytes()) for file in files}
+    over = {name: size for name, size in sizes.items() if size > ON_DEMAND_BUDGET}
+    assert not over, f"over {ON_DEMAND_BUDGET} bytes gzip: {over}"
+    tool_files = {file.resolve() for file in files}
+    for page in all_pages(site):
+        loaded = set(script_files_at_load(site, page)) & tool_files
+        assert not loaded, f"{page.name} loads {sorted(map(str, loaded))} before a tool opens"
 
 
 def test_no_page_requests_another_host(site):

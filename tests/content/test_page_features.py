@@ -25,10 +25,12 @@ from guide.content.page_features import (
     CALLOUTS,
     TABS,
     TABS_PER_SET,
+    TOOLS,
     FeatureAssets,
     add_feature_assets,
     assets_for,
     features_of,
+    tools_of,
 )
 from guide.problems import ProblemLog
 
@@ -93,6 +95,35 @@ def test_pages_get_their_assets_and_a_tab_set_too_long_warns():
         f"warning: content/pages/eleven.md: body: a tab set has {TABS_PER_SET + 1} tabs, but the theme can show "
         f"only the first {TABS_PER_SET}: split it into two sets"
     ]
+
+
+def test_tools_are_found_by_their_block_and_widen_only_their_pages_connect_src():
+    pages = [
+        SimpleNamespace(
+            _content=html_of(
+                '??? tool frame-inspector "Decode a frame"\n    Prose.\n\n??? tool echo-playground "Try it"\n    Prose.\n'
+            ),
+            source_path="content/pages/tools.md",
+        ),
+        SimpleNamespace(_content=html_of('??? tip "A plain block"\n    Text.\n'), source_path="content/pages/plain.md"),
+        SimpleNamespace(_content=html_of('??? tool frame-inspecter "Typo"\n    Prose.\n'), source_path="content/pages/typo.md"),
+    ]
+    problems = ProblemLog()
+    add_feature_assets(pages, problems)
+    assert [page.tools for page in pages] == [("frame-inspector", "echo-playground"), (), ("frame-inspecter",)]
+    assert pages[0].feature_assets.connect_sources == tuple(sorted(TOOLS["echo-playground"]))
+    assert pages[1].feature_assets.connect_sources == ()
+    [error] = problems.errors
+    assert str(error).startswith("content/pages/typo.md: body: unknown tool 'frame-inspecter'")
+
+
+def test_a_tool_block_written_in_code_is_text():
+    assert tools_of(html_of('```text\n<details class="tool frame-inspector">\n```\n')) == ()
+
+
+def test_every_tool_the_build_knows_has_its_module():
+    modules = ROOT / "theme" / "static" / "js" / "tools"
+    assert {name for name in TOOLS if not (modules / f"{name}.js").is_file()} == set()
 
 
 def test_selectors_with_n_are_written_for_every_tab_position():

@@ -110,4 +110,25 @@
       else if (key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) openSearch(event);
     });
   }
+
+  // In-page tools (??? tool NAME "Title"): the block's prose serves readers without JavaScript;
+  // the tool's module (tools/NAME.js) is requested only when its reader first opens the block.
+  var tools = new URL("tools/", document.currentScript.src).href;
+  document.querySelectorAll("details.tool").forEach(function (block) {
+    var name = block.classList[1];
+    block.addEventListener("toggle", function () {
+      if (!block.open || block.dataset.tool) return;
+      block.dataset.tool = "loading";
+      import(tools + name + ".js").then(function (tool) {
+        tool.mount(block);
+        block.dataset.tool = "ready";
+      }, function () {
+        block.dataset.tool = "failed";
+        var note = document.createElement("p");
+        note.setAttribute("role", "alert");
+        note.textContent = "The tool did not load (offline?). The text above says what it would compute.";
+        block.appendChild(note);
+      });
+    });
+  });
 })();
