@@ -128,3 +128,19 @@ EDIT_URL = f"{REPO_URL.rstrip('/')}/edit/main/content" if REPO_URL else ""
 # new text shows again): one line of plain text in which [text](/page.html) and
 # [text](https://...) are links; "" shows none. guide/content/announcement.py checks it.
 ANNOUNCEMENT = ""
+
+# Sidebar panels, after the article (beside it on wide screens, below it on phones, never printed);
+# off by default. guide/content/panels.py checks them. UPDATES_PANEL = True shows a sign-up form
+# when UPDATES_FORM is set (the provider's embed address, e.g. {"action":
+# "https://buttondown.com/api/emails/embed-subscribe/NAME", "email_field": "email"}; the page's CSP
+# then allows that origin in form-action), else a link to the Atom feed. SPONSOR_PANEL: {"name":
+# ..., "url": "https://...", "logo": "images/sponsor.svg"} (logo optional, from the content folder).
+UPDATES_PANEL = False
+UPDATES_FORM = {}
+SPONSOR_PANEL = {}
+
+# Analytics: none unless set. {"provider": "plausible", "domain": "guide.example.org"}, {"provider":
+# "goatcounter", "code": "NAME"} or {"provider": "umami", "website_id": "UUID"}, plus "address":
+# "https://..." when self-hosted. Every page then loads that one script, deferred; its CSP allows
+# exactly the provider's hosts, and the footer says so. guide/content/analytics.py checks it.
+ANALYTICS = {}

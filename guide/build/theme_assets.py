@@ -28,12 +28,14 @@ from pygments.styles import get_style_by_name
 from pygments.token import STANDARD_TYPES, Token
 
 from guide.content.page_features import ASSETS, TABS_PER_SET
+from guide.content.panels import STYLESHEET as PANELS_STYLESHEET
 from guide.problems import ProblemLog
 
 STYLESHEET = "css/site.css"  #: under the theme's static folder, as the feature files are
 BOOT_SCRIPT = os.path.join("inline", "boot.js")
-#: The theme's files that only pages using a feature load ("css/tabs.css"), under its static folder.
-FEATURE_FILES = tuple(path for paths in ASSETS.values() for path in paths)
+#: The theme's files that only pages using a feature load ("css/tabs.css"), under its static folder,
+#: and the panels' stylesheet, which every page loads when a sidebar panel is on.
+FEATURE_FILES = (*(path for paths in ASSETS.values() for path in paths), PANELS_STYLESHEET)
 #: How pages get the theme's stylesheets (the setting ``THEME_STYLESHEETS``): "inline" (the
 #: default) puts each in the page in a <style> its hash allows, so the first paint needs no
 #: request beyond the HTML; "linked" links the files, which a browser caches but must fetch

@@ -21,6 +21,7 @@ from guide.build.sitemap import write_sitemap
 from guide.build.social_cards import check_cards_setting, finish_cards, start_cards
 from guide.build.theme_assets import check_stylesheet_delivery, use_theme_assets, write_stylesheets
 from guide.build_state import build_state
+from guide.content.analytics import apply_analytics
 from guide.content.announcement import apply_announcement
 from guide.content.chapters import check_nav_limit
 from guide.content.choices import load_icons
@@ -30,6 +31,7 @@ from guide.content.error_index import add_error_index, extend_outlines
 from guide.content.image_sizes import size_images
 from guide.content.page_features import add_feature_assets
 from guide.content.page_images import keep_published_links, publish_images_beside_pages
+from guide.content.panels import apply_panels
 from guide.content.site_index import SiteIndex
 from guide.content.site_links import absolutize_bodies
 from guide.content.source_files import check_source_files
@@ -53,11 +55,13 @@ def on_initialized(pelican) -> None:
     check_cards_setting(settings, state.problems, state.settings_file)  # SOCIAL_CARDS: True or False
     apply_announcement(settings, state.problems, state.settings_file)  # the banner's text, escaped, and its key
     check_repository_urls(settings, state.problems, state.settings_file)  # REPO_URL, EDIT_URL: http(s) with a host
+    apply_analytics(settings, state.problems, state.settings_file)  # ANALYTICS: off, or one provider's script and hosts
     apply_tree_settings(settings, state.problems)  # guide.toml, pages/NN-name/_chapter.md: chapters, code policy
     apply_draft_settings(settings)  # drafts: written by `invoke serve` only, at their future URL
     confine_snippets(settings)  # a site that turns Snippets on reads only its content folder
     check_source_files(settings["PATH"], state.problems)  # no link out of the tree, no huge page
     publish_images_beside_pages(settings, state.problems)  # pages/03-servers/diagram.svg: images only
+    apply_panels(settings, state.problems, state.settings_file)  # UPDATES_PANEL, UPDATES_FORM, SPONSOR_PANEL
     check_data_tables(settings, state.problems)  # data/NAME.toml and the `!data-table NAME` lines that draw them
     if state.problems.errors:  # the settings or the tree are wrong: reading pages would only add echoes
         raise ContentError(state.problems.errors)

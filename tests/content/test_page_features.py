@@ -142,7 +142,7 @@ def test_the_tabs_stylesheet_switches_every_position_and_no_more():
         assert shown in tabs_css, n
         assert focused in tabs_css, n
     assert f"nth-child({TABS_PER_SET + 1})" not in tabs_css
-    assert set(assets.versions) == FEATURE_FILES | {"css/site.css"}
+    assert set(assets.versions) == FEATURE_FILES | {"css/site.css", "css/panels.css"}  # panels: guide/content/panels.py
     assert "/*" not in assets.stylesheets["css/callouts.css"]  # minified like site.css
 
 
