@@ -144,3 +144,8 @@ SPONSOR_PANEL = {}
 # "https://..." when self-hosted. Every page then loads that one script, deferred; its CSP allows
 # exactly the provider's hosts, and the footer says so. guide/content/analytics.py checks it.
 ANALYTICS = {}
+
+# The guide as a book in book/: an EPUB and a PDF for A4 and US Letter (guide/build/book/), linked
+# with their sizes from the home page and the table of contents. Off here (the PDFs take a minute
+# to make); publishconf.py turns it on, `invoke book` builds with it on, `invoke serve` never does.
+BOOK = False

@@ -15,3 +15,6 @@ RELATIVE_URLS = False
 
 FEED_DOMAIN = SITEURL
 FEED_ALL_ATOM = "feeds/atom.xml"
+
+# The published site carries the book (book/*.epub, book/*.pdf): see BOOK in pelicanconf.py.
+BOOK = True

@@ -22,6 +22,7 @@ LOCKS = "requirements"  # one lock per install profile, PROFILE.txt, written by 
 # The tasks that need more than building does; every other task installs the `build` profile.
 TASK_PROFILES = {
     "test": "test", "audit": "test", "screenshots": "test", "compare-zensical": "test", "lint": "lint", "icons": "icons",
+    "book": "book", "publish": "book", "gh-pages": "book",  # BOOK = True: EbookLib and WeasyPrint
 }  # fmt: skip
 
 
@@ -172,7 +173,7 @@ def serve(c, port=None, content=None, output=None, echo=None):
     except PortProblem as problem:
         raise Exit(str(problem), code=2) from None
     stop_on_sigterm()  # stopping serve runs the clean-up below, as Ctrl+C does
-    overrides = dict(PREVIEW_OVERRIDES)
+    overrides = dict(PREVIEW_OVERRIDES, BOOK=False)  # the book takes a minute (the PDFs); serve rebuilds on every save
     if content or output:  # another tree's content cache stays out of the repository's cache/
         overrides["CACHE_PATH"] = tempfile.mkdtemp(prefix="serve-cache-")
     # Pelican's content cache, and a session that lets each rebuild render only the pages that
@@ -224,6 +225,20 @@ def _start_echo(port):
         raise Exit(str(problem), code=problem.code) from None
     print(f"Echo server (the first page's echo_server.py) on {echo_server.url}, for the echo playground; it stops with serve.")
     return echo_server
+
+
+@task(
+    help={
+        "content": "Folder of pages in the guide's format to render (default: content/)",
+        "output": "Folder to write the site into (default: output/)",
+        "strict": "Treat warnings as errors (CI does)",
+    }
+)
+def book(c, content=None, output=None, strict=False):
+    """Build the site with the book (BOOK = True): book/websockets-guide.epub and the A4 and US Letter PDFs."""
+    _build(content=content, output=output, strict=strict, overrides={"BOOK": True})
+    where = os.path.join(output or "output", "book")
+    print(f"The book is in {where}/.")
 
 
 @task
@@ -585,7 +600,13 @@ def icons(c):
 # The locks in requirements/: the extras each install profile adds to the build's dependencies.
 # `test` is compiled first and constrains the others, so that every profile pins a package they
 # share at the same version (and `build` after `test` installs nothing).
-LOCK_EXTRAS = {"test": ("test", "examples", "audit", "lint"), "build": (), "lint": ("lint",), "icons": ("icons",)}
+LOCK_EXTRAS = {
+    "test": ("test", "examples", "audit", "lint", "book"),
+    "build": (),
+    "lint": ("lint",),
+    "icons": ("icons",),
+    "book": ("book",),
+}
 PIP_TOOLS = "pip-tools==7.6.2"  # what writes the locks: pinned here, as no lock can hold it
 #: The Python that writes the locks: Debian 12's, the oldest the quick start promises. A lock
 #: written by a later 3.11 drops what only older patch releases need (redis's async-timeout is

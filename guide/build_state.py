@@ -40,6 +40,8 @@ class BuildState:
     tree_settings_file: str = ""
     #: every page and post, once all are read (None until then)
     site_index: SiteIndex | None = None
+    #: the book's files (guide.build.book.BookFile), made before the pages, written on ``finalized``
+    book_files: list = dataclasses.field(default_factory=list)
 
 
 def build_state(settings) -> BuildState:

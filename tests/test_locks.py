@@ -16,7 +16,13 @@ import pytest
 from helpers import ROOT
 
 #: Which extras each lock holds besides the project's own dependencies (tasks.py: LOCK_EXTRAS).
-LOCK_EXTRAS = {"build": (), "test": ("test", "examples", "audit", "lint"), "lint": ("lint",), "icons": ("icons",)}
+LOCK_EXTRAS = {
+    "build": (),
+    "test": ("test", "examples", "audit", "lint", "book"),
+    "lint": ("lint",),
+    "icons": ("icons",),
+    "book": ("book",),
+}
 #: Extras whose packages the build lock must never hold for their own sake: testing, linting and
 #: writing the icon data need them, building does not.
 TEST_ONLY_EXTRAS = ("test", "examples", "audit", "lint", "icons")

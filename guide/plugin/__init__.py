@@ -15,6 +15,7 @@ from __future__ import annotations
 from pelican import signals
 
 from guide.build import memo, parallel_read
+from guide.build.book import book_paths, check_book_setting, plan_book, write_book
 from guide.build.example_downloads import add_example_downloads, write_example_downloads
 from guide.build.preview import reuse_static_links, writer_for
 from guide.build.sitemap import write_sitemap
@@ -53,6 +54,7 @@ def on_initialized(pelican) -> None:
     check_nav_limit(settings, state.problems, state.settings_file)  # how many entries a sidebar lists
     check_stylesheet_delivery(settings, state.problems, state.settings_file)  # inline (default) or linked
     check_cards_setting(settings, state.problems, state.settings_file)  # SOCIAL_CARDS: True or False
+    check_book_setting(settings, state.problems, state.settings_file)  # BOOK: True or False
     apply_announcement(settings, state.problems, state.settings_file)  # the banner's text, escaped, and its key
     check_repository_urls(settings, state.problems, state.settings_file)  # REPO_URL, EDIT_URL: http(s) with a host
     apply_analytics(settings, state.problems, state.settings_file)  # ANALYTICS: off, or one provider's script and hosts
@@ -74,6 +76,7 @@ def on_all_generators_finalized(generators) -> None:
     settings, context = generators[0].settings, generators[0].context
     state = build_state(settings)
     index = SiteIndex.from_generators(generators, settings)
+    index.paths.update(dict.fromkeys(book_paths(settings), "generated file"))  # book/*.epub, *.pdf: links resolve
     icons = load_icons(settings["THEME"])
     add_example_downloads(index, settings, state.problems)  # a zip of each page's tested blocks: its link resolves
     validate_site(index, icons, state.problems, settings)
@@ -86,6 +89,12 @@ def on_all_generators_finalized(generators) -> None:
     extend_outlines(index.pages)  # the troubleshooting page's outline lists its index
     add_feature_assets(index.pages + index.posts, state.problems)  # callouts.css, tabs.css: only where used
     context.update(site_context(index, settings))
+    # The book (BOOK = True) is made now, before any page is rendered, so the pages can give its sizes.
+    book = plan_book(context["chapters"], index, settings, state.problems)
+    if state.problems.errors:
+        raise ContentError(state.problems.errors)
+    state.book_files = book["book_files"]
+    context.update(book)
     context.update(start_cards(index, settings))  # social cards: drawn while Pelican writes the pages
     add_reader_comforts(index, settings)  # breadcrumbs (they need the chapters), reading time, feedback links
     state.site_index = index
@@ -98,6 +107,7 @@ def on_finalized(pelican) -> None:
     write_sitemap(state.site_index, pelican.output_path, settings["SITEURL"])
     write_example_downloads(state.site_index, pelican.output_path)  # downloads/<slug>-examples.zip
     finish_cards(settings, pelican.output_path)  # cards/*.png, from the cache (CACHE_PATH)
+    write_book(state.book_files, pelican.output_path)  # book/*.epub, *.pdf when BOOK is on
     write_data_tables(settings, pelican.output_path)  # data/NAME.json: the pages' data tables, for their tools
 
 
