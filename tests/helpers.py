@@ -121,3 +121,24 @@ def vnu_errors(vnu_jar: Path, files: list[Path], root: Path) -> list[str]:
         for m in messages
         if m["type"] in ("error", "non-document-error")
     ]
+
+
+#: Layout shifts since the page started loading (buffered), as Chromium reports them: page.evaluate(LAYOUT_SHIFT).
+LAYOUT_SHIFT = """() => new Promise(resolve => {
+  new PerformanceObserver(list => resolve(list.getEntries().reduce((sum, e) => sum + e.value, 0)))
+    .observe({type: 'layout-shift', buffered: true});
+  setTimeout(() => resolve(0), 500);
+})"""
+
+
+def tool_block(markdown: str, name: str) -> str:
+    """A page's one ``??? tool NAME`` block: its first line and every indented or blank line after it."""
+    lines = markdown.splitlines()
+    starts = [number for number, line in enumerate(lines) if line.startswith(f"??? tool {name} ")]
+    assert len(starts) == 1, f"the page should hold one {name} block, not {len(starts)}"
+    block = [lines[starts[0]]]
+    for line in lines[starts[0] + 1 :]:
+        if line.strip() and not line.startswith("    "):
+            break
+        block.append(line)
+    return "\n".join(block).rstrip() + "\n"

@@ -8,7 +8,7 @@ import contextlib
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURE_SITE, axe_violations, build_site, vnu_errors
+from helpers import FIXTURE_SITE, LAYOUT_SHIFT, axe_violations, build_site, vnu_errors
 
 from guide.content.announcement import announcement_key
 from guide.site_tools.serve import serve
@@ -21,12 +21,6 @@ REPO = "https://github.com/example/guide"
 COMFORTS = {"index.html": 0, "second.html": 5, "blog/launch.html": 5, "search.html": 0}
 PAGES = list(COMFORTS)
 SHOWN = "() => getComputedStyle(document.querySelector('.announcement')).display !== 'none'"
-#: Layout shifts since the page started loading (buffered), as Chromium reports them.
-LAYOUT_SHIFT = """() => new Promise(resolve => {
-  new PerformanceObserver(list => resolve(list.getEntries().reduce((sum, e) => sum + e.value, 0)))
-    .observe({type: 'layout-shift', buffered: true});
-  setTimeout(() => resolve(0), 500);
-})"""
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ import sys
 from urllib.parse import urlsplit
 
 import pytest
-from helpers import FIXTURE_SITE, ROOT, axe_violations, build_site
+from helpers import FIXTURE_SITE, LAYOUT_SHIFT, ROOT, axe_violations, build_site, tool_block
 from playwright.sync_api import expect
 
 from guide.site_tools import echo_server
@@ -29,30 +29,11 @@ from guide.site_tools.serve import serve
 pytestmark = pytest.mark.browser
 
 GUIDE_PAGE = ROOT / "content" / "pages" / "02-clients" / "01-browser-websocket-client.md"
-BLOCK_START = "??? tool echo-playground "
 PAGE = "second.html"  #: the fixture page that gets the block
 TOOL = "details.tool.echo-playground"
 ON_DEMAND = re.compile(r"/js/tools/(echo-playground|kit)\.js$|/css/tools\.css$")
 LOOPBACK_SOURCES = "connect-src 'self' ws://127.0.0.1:* ws://localhost:*"
 TIME = r"\d\d:\d\d:\d\d\.\d{3}"  #: each log entry starts with its time
-LAYOUT_SHIFT = """() => new Promise(resolve => {
-  new PerformanceObserver(list => resolve(list.getEntries().reduce((sum, e) => sum + e.value, 0)))
-    .observe({type: 'layout-shift', buffered: true});
-  setTimeout(() => resolve(0), 500);
-})"""
-
-
-def tool_block(markdown: str) -> str:
-    """The ``??? tool echo-playground`` block of a page: its first line and every indented or blank line after it."""
-    lines = markdown.splitlines()
-    starts = [number for number, line in enumerate(lines) if line.startswith(BLOCK_START)]
-    assert len(starts) == 1, f"{GUIDE_PAGE.name} should hold one echo playground block, not {len(starts)}"
-    block = [lines[starts[0]]]
-    for line in lines[starts[0] + 1 :]:
-        if line.strip() and not line.startswith("    "):
-            break
-        block.append(line)
-    return "\n".join(block).rstrip() + "\n"
 
 
 def free_port() -> int:
@@ -69,7 +50,8 @@ def base(tmp_path_factory):
     shutil.copytree(FIXTURE_SITE, content)
     second = content / "pages" / "01-start" / "02-second.md"
     second.write_text(
-        second.read_text(encoding="utf-8") + "\n" + tool_block(GUIDE_PAGE.read_text(encoding="utf-8")), encoding="utf-8"
+        second.read_text(encoding="utf-8") + "\n" + tool_block(GUIDE_PAGE.read_text(encoding="utf-8"), "echo-playground"),
+        encoding="utf-8",
     )
     build_site(content, folder / "output", strict=True)
     with contextlib.ExitStack() as stack:
@@ -385,7 +367,7 @@ def test_axe_finds_no_violation_in_the_tool_with_a_log(base, new_context, axe_sc
 
 def test_the_guide_page_places_the_tool_after_its_first_example():
     text = GUIDE_PAGE.read_text(encoding="utf-8")
-    block = tool_block(text)
+    block = tool_block(text, "echo-playground")
     assert text.index('test="browser-first-socket"') < text.index(block) < text.index("## The API in brief")
     assert "python echo_server.py" in block
     assert "invoke serve --echo" in block

@@ -31,7 +31,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from helpers import FIXTURE_SITE, ROOT, axe_violations, build_site, unavailable
+from helpers import FIXTURE_SITE, LAYOUT_SHIFT, ROOT, axe_violations, build_site, tool_block, unavailable
 from playwright.sync_api import expect
 
 from guide.site_tools.serve import serve
@@ -42,18 +42,11 @@ PAGES = {
     "websocket-protocol.html": ROOT / "content" / "pages" / "01-foundations" / "03-websocket-protocol.md",
     "nginx-websocket-proxy.html": ROOT / "content" / "pages" / "04-deployment" / "01-nginx-websocket-proxy.md",
 }
-BLOCK_START = "??? tool handshake-checker "
 TOOL = "details.tool.handshake-checker"
 ON_DEMAND = re.compile(r"/js/tools/(handshake-checker|kit)\.js$|/css/tools\.css$")
 #: A guide link in the block's Markdown: (slug, anchor or "").
 GUIDE_LINK = re.compile(r"\]\(/([a-z0-9-]+)\.html(?:#([a-z0-9-]+))?\)")
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
-#: Layout shifts since the page started loading (buffered), as Chromium reports them.
-LAYOUT_SHIFT = """() => new Promise(resolve => {
-  new PerformanceObserver(list => resolve(list.getEntries().reduce((sum, e) => sum + e.value, 0)))
-    .observe({type: 'layout-shift', buffered: true});
-  setTimeout(() => resolve(0), 500);
-})"""
 CHECK = "async ([a, b]) => (await import('/theme/js/tools/handshake-checker.js')).check([a, b])"
 
 #: RFC 6455, section 1.3: the client's handshake and the server's answer.
@@ -92,24 +85,11 @@ def accept(key: str) -> str:
     return base64.b64encode(hashlib.sha1((key + GUID).encode()).digest()).decode()
 
 
-def tool_block(markdown: str) -> str:
-    """The ``??? tool handshake-checker`` block of a page: its first line and every indented or blank line after it."""
-    lines = markdown.splitlines()
-    starts = [number for number, line in enumerate(lines) if line.startswith(BLOCK_START)]
-    assert len(starts) == 1, f"the page should hold one handshake checker block, not {len(starts)}"
-    block = [lines[starts[0]]]
-    for line in lines[starts[0] + 1 :]:
-        if line.strip() and not line.startswith("    "):
-            break
-        block.append(line)
-    return "\n".join(block).rstrip() + "\n"
-
-
 def make_site(folder: Path) -> Path:
     """The fixture site with a chapter of stand-ins for the pages the block links to; its content folder."""
     content = folder / "content"
     shutil.copytree(FIXTURE_SITE, content)
-    block = tool_block(PAGES["websocket-protocol.html"].read_text(encoding="utf-8"))
+    block = tool_block(PAGES["websocket-protocol.html"].read_text(encoding="utf-8"), "handshake-checker")
     anchors: dict[str, list[str]] = {"websocket-protocol": []}
     for slug, anchor in GUIDE_LINK.findall(block):
         ids = anchors.setdefault(slug, [])

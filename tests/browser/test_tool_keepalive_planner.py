@@ -20,7 +20,7 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
-from helpers import FIXTURE_SITE, ROOT, axe_violations, build_site
+from helpers import FIXTURE_SITE, LAYOUT_SHIFT, ROOT, axe_violations, build_site, tool_block
 from playwright.sync_api import expect
 
 from guide.site_tools.serve import serve
@@ -29,7 +29,6 @@ pytestmark = pytest.mark.browser
 
 GUIDE_PAGE = ROOT / "content" / "pages" / "04-deployment" / "02-keepalive-timeouts.md"
 DATA = ROOT / "content" / "data" / "idle-timeouts.toml"
-BLOCK_START = "??? tool keepalive-planner "
 PAGE = "keepalive-timeouts.html"
 TOOL = "details.tool.keepalive-planner"
 ON_DEMAND = re.compile(r"/js/tools/(keepalive-planner|kit)\.js$|/css/tools\.css$|/data/idle-timeouts\.json$")
@@ -41,24 +40,6 @@ SECTIONS = {
     "keepalive-ping-timeout": "### keepalive ping timeout { #keepalive-ping-timeout }",
     "choosing-values": "## Choosing values",
 }
-LAYOUT_SHIFT = """() => new Promise(resolve => {
-  new PerformanceObserver(list => resolve(list.getEntries().reduce((sum, e) => sum + e.value, 0)))
-    .observe({type: 'layout-shift', buffered: true});
-  setTimeout(() => resolve(0), 500);
-})"""
-
-
-def tool_block(markdown: str) -> str:
-    """The ``??? tool keepalive-planner`` block of a page: its first line and every indented or blank line after it."""
-    lines = markdown.splitlines()
-    starts = [number for number, line in enumerate(lines) if line.startswith(BLOCK_START)]
-    assert len(starts) == 1, f"{GUIDE_PAGE.name} should hold one keepalive planner block, not {len(starts)}"
-    block = [lines[starts[0]]]
-    for line in lines[starts[0] + 1 :]:
-        if line.strip() and not line.startswith("    "):
-            break
-        block.append(line)
-    return "\n".join(block).rstrip() + "\n"
 
 
 def page_text(title: str, slug: str, order: str, body: str) -> str:
@@ -77,7 +58,7 @@ def make_site(folder, data_text: str):
     chapter.mkdir()
     (chapter / "_chapter.md").write_text("title: Deployment\n", encoding="utf-8")
     sections = "\n\n".join(f"{heading}\n\nText." for heading in SECTIONS.values())
-    body = f"{sections}\n\n{table_line}\n\n{tool_block(guide_page)}"
+    body = f"{sections}\n\n{table_line}\n\n{tool_block(guide_page, 'keepalive-planner')}"
     (chapter / "01-keepalive.md").write_text(page_text("Keepalive", "keepalive-timeouts", "0301", body), encoding="utf-8")
     for number, slug in enumerate(("websockets-cloud-platforms", "websockets-kubernetes-and-edges"), 2):
         (chapter / f"0{number}-{slug}.md").write_text(page_text(slug, slug, f"030{number}", "Text.\n"), encoding="utf-8")
