@@ -5,9 +5,11 @@ and :mod:`guide.build`. What a handler shares with the build runner and the othe
 the build's :class:`~guide.build_state.BuildState`. Pelican reads every file, then sends
 ``all_generators_finalized`` before it writes anything. That is where the whole site is known, so
 everything computed across pages happens there, once per build: validation
-(:mod:`guide.content.validation`), site links (:mod:`guide.content.site_links`), images' URLs and
-sizes (:mod:`guide.content.image_sizes`), then what the theme shows (:mod:`guide.content.theme_context`). A build with errors stops there, before a single
-file is written.
+(:mod:`guide.content.validation`), the troubleshooting index (:mod:`guide.content.error_index`),
+site links (:mod:`guide.content.site_links`), images' URLs and sizes
+(:mod:`guide.content.image_sizes`), what the theme shows (:mod:`guide.content.theme_context`),
+and the book (:mod:`guide.build.book`), whose sizes the pages show. A build with errors stops
+there, before a single file is written.
 """
 
 from __future__ import annotations
