@@ -23,7 +23,7 @@ import dataclasses
 import re
 from urllib.parse import urlsplit
 
-from guide.content.web_address import address_problem
+from guide.content.web_address import address_problem, origin
 from guide.problems import ProblemLog
 
 SETTING = "ANALYTICS"
@@ -56,11 +56,6 @@ class AnalyticsTag:
         """Every host the pages talk to for analytics, for the footer's note."""
         every = self.script_sources + self.connect_sources + self.img_sources
         return tuple(dict.fromkeys(urlsplit(source).hostname for source in every))
-
-
-def origin(address: str) -> str:
-    parts = urlsplit(address)
-    return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
 def tag_for(provider: str, value: dict) -> AnalyticsTag:

@@ -20,6 +20,7 @@ import re
 from urllib.parse import urlsplit
 
 from guide.content.image_sizes import UnreadableImage, image_size
+from guide.content.web_address import origin, web_address_problem
 from guide.problems import ProblemLog, display_path
 
 PANELS_SETTING = "PANELS"  #: what the templates read: {"updates": {...} or None, "sponsor": {...} or None}, or None
@@ -31,32 +32,6 @@ FORM_EXAMPLE = '{"action": "https://buttondown.com/api/emails/embed-subscribe/NA
 SPONSOR_EXAMPLE = '{"name": "Example Inc.", "url": "https://example.com", "logo": "images/sponsor.svg"}'
 #: A form field's name: what providers use (email, EMAIL, b_1a2b_3c4d, fields[email]).
 FIELD_NAME = re.compile(r"[A-Za-z0-9_.\-\[\]]{1,100}")
-FORBIDDEN = frozenset("\"'`<>\\")
-
-
-def web_address_problem(value, *, https_only: bool) -> str | None:
-    """What is wrong with ``value`` as an absolute web address, or None (a query is fine here)."""
-    if not isinstance(value, str) or not value:
-        return "is missing or not text"
-    if any(char in FORBIDDEN or char.isspace() or not char.isprintable() for char in value):
-        return "has a space, quote, <, > or backslash"
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 (raises ValueError on a port that is no number)
-    except ValueError as error:
-        return f"is not a web address ({error})"
-    schemes = ("https",) if https_only else ("https", "http")
-    if parts.scheme not in schemes:
-        return "does not start with https://" + ("" if https_only else " (or http://)")
-    if not parts.hostname or "@" in parts.netloc:
-        return "names no host after https:// (or has a user name in it)"
-    return None
-
-
-def origin(address: str) -> str:
-    """``https://host[:port]``: what a CSP source expression allows of an address."""
-    parts = urlsplit(address)
-    return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
 def unknown_keys(value: dict, known: tuple[str, ...]) -> list[str]:

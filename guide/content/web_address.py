@@ -18,22 +18,41 @@ REPOSITORY_SETTINGS = ("REPO_URL", "EDIT_URL")
 FORBIDDEN = frozenset("\"'`<>\\")
 
 
-def address_problem(value: str) -> str | None:
-    """What is wrong with ``value`` as the start of the site's links, or None."""
+def web_address_problem(value, *, https_only: bool = False) -> str | None:
+    """What is wrong with ``value`` as an absolute web address, or None (a query is fine here)."""
+    if not isinstance(value, str) or not value:
+        return "is missing or not text"
     if any(char in FORBIDDEN or char.isspace() or not char.isprintable() for char in value):
-        return "has a space, quote, <, > or backslash, which would break every link"
+        return "has a space, quote, <, > or backslash"
     try:
         parts = urlsplit(value)
         parts.port  # noqa: B018 (raises ValueError on a port that is no number)
     except ValueError as error:
         return f"is not a web address ({error})"
-    if parts.scheme not in ("http", "https"):
-        return "does not start with https:// (or http://)"
-    if not parts.hostname:
-        return "names no host after https://"
+    schemes = ("https",) if https_only else ("https", "http")
+    if parts.scheme not in schemes:
+        return "does not start with https://" + ("" if https_only else " (or http://)")
+    if not parts.hostname or "@" in parts.netloc:
+        return "names no host after https:// (or has a user name in it)"
+    return None
+
+
+def address_problem(value: str) -> str | None:
+    """What is wrong with ``value`` as the start of the site's links, or None: a web address with
+    no query or fragment, which the links added after it would break."""
+    problem = web_address_problem(value)
+    if problem:
+        return problem
+    parts = urlsplit(value)
     if parts.query or parts.fragment or value.endswith(("?", "#")):
         return "has a ? query or # fragment, which the links added after it would break"
     return None
+
+
+def origin(address: str) -> str:
+    """``https://host[:port]``: what a CSP source expression allows of an address."""
+    parts = urlsplit(address)
+    return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
 def check_repository_urls(settings, log: ProblemLog, settings_file: str = "") -> None:
