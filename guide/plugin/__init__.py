@@ -18,6 +18,7 @@ from pelican import signals
 
 from guide.build import memo, parallel_read
 from guide.build.book import book_paths, check_book_setting, plan_book, write_book
+from guide.build.csp import use_policy
 from guide.build.example_downloads import add_example_downloads, write_example_downloads
 from guide.build.preview import reuse_static_links, writer_for
 from guide.build.sitemap import write_sitemap
@@ -71,6 +72,7 @@ def on_initialized(pelican) -> None:
         raise ContentError(state.problems.errors)
     check_sources(settings, state.problems)  # UTF-8, readable, headers as written
     state.theme_assets = use_theme_assets(settings)
+    use_policy(settings)  # each page's Content-Security-Policy, from the assets, analytics and panels
 
 
 def on_all_generators_finalized(generators) -> None:
