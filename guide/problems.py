@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 
 ERROR = "error"
 WARNING = "warning"
@@ -62,3 +63,17 @@ def display_path(path: str) -> str:
         return path
     relative = os.path.relpath(path)
     return path if relative.startswith("..") else relative
+
+
+#: Where tomllib says a syntax error is: "(at line 3, column 7)" or "(at end of document)".
+_TOML_POSITION_RE = re.compile(r"\(at (?:line (?P<line>[0-9]+), column [0-9]+|end of document)\)$")
+
+
+def toml_syntax_problem(error: ValueError) -> tuple[str, str]:
+    """A TOML syntax error as a problem's field and message: ("line 3", "Expected '=' ...")."""
+    message = str(error)
+    position = _TOML_POSITION_RE.search(message)
+    field = "syntax"
+    if position:
+        field = f"line {position['line']}" if position["line"] else "end of file"
+    return field, _TOML_POSITION_RE.sub("", message).strip()

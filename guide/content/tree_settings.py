@@ -34,12 +34,11 @@ from guide.content.error_index import SETTING as ERROR_INDEX_SETTING
 from guide.content.front_matter import did_you_mean
 from guide.content.schema import SLUG
 from guide.markdown.code_fences import canonical_language
-from guide.problems import ProblemLog
+from guide.problems import ProblemLog, toml_syntax_problem
 
 FILE_NAME = "guide.toml"
 POLICY_SETTING = "TESTED_OR_ILLUSTRATIVE"  #: languages whose blocks must be tested or illustrative
 CHAPTER_KEY_RE = re.compile(r"^(?!00)[0-9]{2}$")
-_TOML_POSITION_RE = re.compile(r"\(at (?:line (?P<line>[0-9]+), column [0-9]+|end of document)\)$")
 
 
 def _chapters(value, problem) -> dict[str, str] | None:
@@ -99,12 +98,8 @@ def read_tree_settings(content_path: str, log: ProblemLog) -> dict:
     except FileNotFoundError:
         return {}
     except tomllib.TOMLDecodeError as error:
-        message = str(error)
-        position = _TOML_POSITION_RE.search(message)
-        field = "syntax"
-        if position:
-            field = f"line {position['line']}" if position["line"] else "end of file"
-        log.add(path, field, f"{_TOML_POSITION_RE.sub('', message).strip()}; see the README's content-tree settings")
+        field, message = toml_syntax_problem(error)
+        log.add(path, field, f"{message}; see the README's content-tree settings")
         return {}
     except (OSError, UnicodeDecodeError) as error:
         log.add(path, "file", f"cannot read it: {error}")

@@ -34,7 +34,7 @@ from guide.content.schema import SLUG
 from guide.content.source_files import MARKDOWN_SUFFIXES
 from guide.markdown.code_fences import fence_spans
 from guide.pelican_internals import forget_cached_read
-from guide.problems import ProblemLog, display_path
+from guide.problems import ProblemLog, display_path, toml_syntax_problem
 
 EXTENSION = "guide.markdown.data_tables"
 PAGES_SETTING = "DATA_TABLE_PAGES"  #: the sources that hold a ``!data-table`` line
@@ -45,7 +45,6 @@ NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PLACEHOLDER_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(:,)?\}")
 NO_NUMBER = ("none", "not stated")
 TYPES = ("text", "seconds", "links", "slugs")
-_TOML_POSITION_RE = re.compile(r"\(at (?:line (?P<line>[0-9]+), column [0-9]+|end of document)\)$")
 _URL_RE = re.compile(r"^https://[^\s()<>|]+$")
 HELP = "see the README's data tables"
 
@@ -88,12 +87,8 @@ def _read_toml(path: str, log: ProblemLog) -> dict | None:
         with open(path, "rb") as file:
             return tomllib.load(file)
     except tomllib.TOMLDecodeError as error:
-        message = str(error)
-        position = _TOML_POSITION_RE.search(message)
-        where = "syntax"
-        if position:
-            where = f"line {position['line']}" if position["line"] else "end of file"
-        log.add(path, where, f"{_TOML_POSITION_RE.sub('', message).strip()}; {HELP}")
+        where, message = toml_syntax_problem(error)
+        log.add(path, where, f"{message}; {HELP}")
     except FileNotFoundError:
         log.add(path, "file", f"no such file; {HELP}")
     except (OSError, UnicodeDecodeError) as error:
